@@ -1,0 +1,152 @@
+#include "label/explicit_label.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "label/json_span.h"
+
+namespace concord::label {
+namespace {
+
+bool rawIs(const JsonSpans& j, uint32_t n, std::string_view quoted) {
+  return n != JsonNode::kNone && j.raw(n) == quoted;
+}
+
+// The string nodes that hold answer text, in document order.
+std::vector<uint32_t> answerSlots(const JsonSpans& j, Endpoint endpoint) {
+  std::vector<uint32_t> slots;
+  if (endpoint == Endpoint::kResponses) {
+    uint32_t output = j.member(j.root(), "output");
+    if (!j.isArray(output)) return slots;
+    for (uint32_t item = j.node(output).first_child; item != JsonNode::kNone;
+         item = j.node(item).next_sibling) {
+      if (!rawIs(j, j.member(item, "type"), "\"message\"")) continue;
+      uint32_t content = j.member(item, "content");
+      if (!j.isArray(content)) continue;
+      for (uint32_t part = j.node(content).first_child; part != JsonNode::kNone;
+           part = j.node(part).next_sibling) {
+        if (!rawIs(j, j.member(part, "type"), "\"output_text\"")) continue;
+        uint32_t text = j.member(part, "text");
+        if (j.isString(text)) slots.push_back(text);
+      }
+    }
+    return slots;
+  }
+  uint32_t choices = j.member(j.root(), "choices");
+  if (!j.isArray(choices)) return slots;
+  for (uint32_t c = j.node(choices).first_child; c != JsonNode::kNone; c = j.node(c).next_sibling) {
+    uint32_t text = JsonNode::kNone;
+    if (endpoint == Endpoint::kChatCompletions) text = j.member(j.member(c, "message"), "content");
+    else text = j.member(c, "text");
+    if (j.isString(text)) slots.push_back(text);
+  }
+  return slots;
+}
+
+std::string joinSlots(const JsonSpans& j, const std::vector<uint32_t>& slots) {
+  std::string out;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (i) out += "\n\n";
+    out += j.str(slots[i]);
+  }
+  return out;
+}
+
+Error badJson() { return makeError("label.bad_json", "response body is not a JSON object"); }
+
+}  // namespace
+
+bool placementApplies(Placement placement, int user_message_count) {
+  return placement != Placement::kFirstTurn || user_message_count == 1;
+}
+
+bool parsePlacement(std::string_view s, Placement& out) {
+  if (s == "start") out = Placement::kStart;
+  else if (s == "end") out = Placement::kEnd;
+  else if (s == "first_turn") out = Placement::kFirstTurn;
+  else return false;
+  return true;
+}
+
+Result<LabeledBody> labelResponse(std::string_view body, Endpoint endpoint, Placement placement,
+                                  std::string_view text, int user_message_count) {
+  JsonSpans j;
+  if (!j.parse(body) || !j.isObject(j.root())) return badJson();
+  std::vector<uint32_t> slots = answerSlots(j, endpoint);
+  LabeledBody out;
+  out.answer_text = joinSlots(j, slots);
+  if (!placementApplies(placement, user_message_count) || text.empty() || slots.empty()) {
+    out.body.assign(body);
+    return out;
+  }
+  bool at_end = placement == Placement::kEnd;
+  if (endpoint == Endpoint::kResponses) {
+    // One answer, several parts: label only its first (start) or last (end) part.
+    uint32_t keep = at_end ? slots.back() : slots.front();
+    slots.assign(1, keep);
+  }
+  std::string escaped_label, escaped_sep;
+  appendJsonEscaped(escaped_label, text);
+  appendJsonEscaped(escaped_sep, kLabelSeparator);
+  out.body.reserve(body.size() + slots.size() * (escaped_label.size() + escaped_sep.size()));
+  size_t copied = 0;
+  for (uint32_t s : slots) {
+    const JsonNode& n = j.node(s);
+    bool empty = n.end - n.begin == 2;
+    size_t at = at_end ? n.end - 1 : n.begin + 1;
+    out.body.append(body.substr(copied, at - copied));
+    if (at_end && !empty) out.body += escaped_sep;
+    out.body += escaped_label;
+    if (!at_end && !empty) out.body += escaped_sep;
+    copied = at;
+    ++out.labeled_slots;
+  }
+  out.body.append(body.substr(copied));
+  return out;
+}
+
+Result<std::string> applyExplicitLabel(std::string_view body, Endpoint endpoint,
+                                       Placement placement, std::string_view text,
+                                       int user_message_count) {
+  auto r = labelResponse(body, endpoint, placement, text, user_message_count);
+  if (!r.ok()) return r.error();
+  return std::move(r.value().body);
+}
+
+Result<std::string> extractAnswerText(std::string_view body, Endpoint endpoint) {
+  JsonSpans j;
+  if (!j.parse(body) || !j.isObject(j.root())) return badJson();
+  return joinSlots(j, answerSlots(j, endpoint));
+}
+
+Result<std::string> attachProvenance(std::string_view body, std::string_view provenance_json) {
+  JsonSpans j;
+  if (!j.parse(body) || !j.isObject(j.root())) return badJson();
+  std::string out;
+  out.reserve(body.size() + provenance_json.size() + 32);
+  uint32_t concord = j.member(j.root(), "concord");
+  if (concord != JsonNode::kNone) {
+    if (!j.isObject(concord))
+      return makeError("label.concord_not_object", "response member \"concord\" is not an object");
+    if (j.member(concord, "provenance") != JsonNode::kNone)
+      return makeError("label.provenance_present", "response already carries concord.provenance");
+    const JsonNode& n = j.node(concord);
+    size_t at = n.begin + 1;
+    out.append(body.substr(0, at));
+    out += "\"provenance\":";
+    out += provenance_json;
+    if (n.first_child != JsonNode::kNone) out += ',';
+    out.append(body.substr(at));
+    return out;
+  }
+  const JsonNode& root = j.node(j.root());
+  size_t at = root.end - 1;  // the closing brace
+  out.append(body.substr(0, at));
+  out += root.first_child != JsonNode::kNone ? ",\"concord\":{\"provenance\":" : "\"concord\":{\"provenance\":";
+  out += provenance_json;
+  out += "}";
+  out.append(body.substr(at));
+  return out;
+}
+
+}  // namespace concord::label
