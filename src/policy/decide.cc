@@ -1,0 +1,308 @@
+// Program::decide — the hot path. Every predicate is evaluated at most once per exchange into a
+// satisfied-predicate bitset (exact values through hash indexes, then globs, bools, ranges,
+// findings and finally negations); each rule is a sparse required-bit mask checked against it.
+#include <algorithm>
+#include <cstring>
+
+#include "policy/program.h"
+
+namespace concord::policy {
+namespace {
+
+inline void setBit(uint64_t* sat, int id) { sat[id >> 6] |= uint64_t{1} << (id & 63); }
+inline bool hasBit(const uint64_t* sat, int id) { return (sat[id >> 6] >> (id & 63)) & 1; }
+
+inline bool masked(const Rule& r, const uint64_t* sat) {
+  for (const auto& [w, m] : r.mask)
+    if ((sat[w] & m) != m) return false;
+  return true;
+}
+
+bool inRange(const Pred& p, double x) {
+  if (p.lo_incl ? x < p.lo : x <= p.lo) return false;
+  if (p.hi_incl ? x > p.hi : x >= p.hi) return false;
+  return true;
+}
+
+}  // namespace
+
+bool globMatch(std::string_view pat, std::string_view s) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < s.size()) {
+    if (p < pat.size() && pat[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pat.size() && pat[p] == s[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pat.size() && pat[p] == '*') ++p;
+  return p == pat.size();
+}
+
+static bool valueMatches(const std::string& rule_value, std::string_view v, bool hierarchical) {
+  if (rule_value.find('*') != std::string::npos) return globMatch(rule_value, v);
+  if (v == rule_value) return true;
+  return hierarchical && v.size() > rule_value.size() && v.substr(0, rule_value.size()) == rule_value &&
+         v[rule_value.size()] == '-';
+}
+
+bool Program::matchesRoute(const Pred& p, const RouteFact& r) const {
+  std::string_view v;
+  if (p.fact == fact_region_) v = r.region;
+  else if (p.fact == fact_origin_) v = r.model_origin;
+  else if (p.fact == fact_upstream_) v = r.upstream;
+  else return false;
+  if (v.empty()) return false;
+  const bool hier = vocab_.facts[static_cast<size_t>(p.fact)].hierarchical;
+  for (const auto& x : p.values)
+    if (valueMatches(x, v, hier)) return true;
+  return false;
+}
+
+void Program::evalBase(const Facts& f, uint64_t* sat) const {
+  std::memset(sat, 0, words_ * sizeof(uint64_t));
+  auto lookup = [&](int fact, std::string_view value) {
+    if (fact < 0 || value.empty()) return;
+    const ExactIndex& ix = exact_[static_cast<size_t>(fact)];
+    if (!ix.by_value.empty()) {
+      if (auto it = ix.by_value.find(value); it != ix.by_value.end())
+        for (int id : it->second) setBit(sat, id);
+      if (ix.hierarchical)
+        for (size_t i = value.find('-'); i != std::string_view::npos; i = value.find('-', i + 1))
+          if (auto it = ix.by_value.find(value.substr(0, i)); it != ix.by_value.end())
+            for (int id : it->second) setBit(sat, id);
+    }
+    for (int id : ix.globs) {
+      for (const auto& x : preds_[static_cast<size_t>(id)].values)
+        if (x.find('*') != std::string::npos && globMatch(x, value)) {
+          setBit(sat, id);
+          break;
+        }
+    }
+  };
+  auto boolean = [&](int fact, bool v) {
+    if (fact < 0) return;
+    for (int id : (v ? bool_true_ : bool_false_)[static_cast<size_t>(fact)]) setBit(sat, id);
+  };
+  const Deployment* dep = f.deployment && f.deployment->program == this ? f.deployment : nullptr;
+  if (dep)
+    for (size_t w = 0; w < words_ && w < dep->bits.size(); ++w) sat[w] |= dep->bits[w];
+  if (const Principal* p = f.principal) {
+    lookup(fact_tenant_, p->tenant);
+    lookup(fact_sector_, p->sector);
+    for (const auto& j : p->jurisdictions) lookup(fact_juris_, j);
+    bool public_body = false;
+    for (const auto& r : p->roles) {
+      lookup(fact_roles_, r);
+      if (r == "public_body") public_body = true;
+    }
+    const bool dep_says =
+        dep && std::find(dep->present.begin(), dep->present.end(), fact_public_) != dep->present.end();
+    if (public_body || !dep_says) boolean(fact_public_, public_body);
+  }
+  lookup(fact_endpoint_, f.endpoint);
+  lookup(fact_model_, f.model);
+  lookup(fact_language_, f.language);
+  boolean(fact_stream_, f.stream);
+  boolean(fact_tools_, f.tools_present);
+  if (!f.modality.empty()) {
+    for (auto m : f.modality) lookup(fact_modality_, m);
+  } else if (dep && !dep->modality.empty()) {
+    for (const auto& m : dep->modality) lookup(fact_modality_, m);
+  } else if (!f.endpoint.empty()) {
+    lookup(fact_modality_, f.endpoint == "images" ? "image" : f.endpoint == "audio" ? "audio" : "text");
+  }
+  if (fact_date_ >= 0)
+    for (int id : ranges_[static_cast<size_t>(fact_date_)])
+      if (inRange(preds_[static_cast<size_t>(id)], f.day)) setBit(sat, id);
+  for (int id : finding_preds_) {
+    const Pred& p = preds_[static_cast<size_t>(id)];
+    for (const auto& fi : f.findings)
+      if (fi.score >= p.min_score && globMatch(p.kind_pattern, fi.kind)) {
+        setBit(sat, id);
+        break;
+      }
+  }
+}
+
+void Program::evalNots(uint64_t* sat) const {
+  for (int id : not_preds_) {
+    const Pred& p = preds_[static_cast<size_t>(id)];
+    bool all = true;
+    for (int c : p.children)
+      if (!hasBit(sat, c)) {
+        all = false;
+        break;
+      }
+    const uint64_t bit = uint64_t{1} << (id & 63);
+    if (all) sat[id >> 6] &= ~bit;
+    else sat[id >> 6] |= bit;
+  }
+}
+
+std::vector<uint64_t> Program::satisfiedForTest(const Facts& facts) const {
+  std::vector<uint64_t> sat(words_);
+  evalBase(facts, sat.data());
+  evalNots(sat.data());
+  return sat;
+}
+
+Decision Program::decide(const Facts& facts, std::span<const RouteFact> candidates) const {
+  return run(facts, candidates, false);
+}
+
+Decision Program::decideAll(const Facts& facts, std::span<const RouteFact> candidates) const {
+  return run(facts, candidates, true);
+}
+
+Decision Program::run(const Facts& facts, std::span<const RouteFact> candidates, bool include_assess) const {
+  uint64_t sat[kMaxWords];
+  evalBase(facts, sat);
+  evalNots(sat);
+  Decision d;
+  d.program = shared_from_this();
+
+  struct Fired {
+    const Rule* rule;
+    bool counts;  // affects verdict and obligations (runtime, not merely route-excluding)
+  };
+  Fired fired_buf[256];
+  std::vector<Fired> fired_more;
+  size_t nfired = 0;
+  auto fire = [&](const Rule* r, bool counts) {
+    if (nfired < 256) fired_buf[nfired++] = Fired{r, counts};
+    else fired_more.push_back(Fired{r, counts});
+  };
+  // Candidates excluded by candidate-scoped deny/hold rules (bit per candidate, first 64).
+  uint64_t excluded = 0;
+  const size_t ncand = std::min<size_t>(candidates.size(), 64);
+  const Rule* excluder = nullptr;
+
+  auto consider = [&](const Rule& r, bool runtime) {
+    if (facts.day < r.from_day || facts.day > r.until_day) return;
+    if (!r.candidate_scoped) {
+      if (masked(r, sat)) fire(&r, runtime);
+      return;
+    }
+    uint64_t tmp[kMaxWords];
+    uint64_t matched = 0;
+    for (size_t c = 0; c < ncand; ++c) {
+      std::memcpy(tmp, sat, words_ * sizeof(uint64_t));
+      for (int id : route_preds_)
+        if (matchesRoute(preds_[static_cast<size_t>(id)], candidates[c])) setBit(tmp, id);
+      evalNots(tmp);
+      if (masked(r, tmp)) matched |= uint64_t{1} << c;
+    }
+    if (!matched) return;
+    if (runtime && (r.action == Action::kDeny || r.action == Action::kHold)) {
+      excluded |= matched;
+      if (!excluder) excluder = &r;
+      d.route_constrained = true;
+      // Only a rule that leaves no candidate decides the verdict; otherwise it filters routes.
+      const uint64_t all = ncand == 64 ? ~uint64_t{0} : (uint64_t{1} << ncand) - 1;
+      fire(&r, (excluded & all) == all);
+    } else {
+      fire(&r, runtime);
+    }
+  };
+  for (int i : runtime_rules_) consider(rules_[static_cast<size_t>(i)], true);
+  if (include_assess)
+    for (int i : assess_rules_) consider(rules_[static_cast<size_t>(i)], false);
+
+  std::vector<Fired> all(fired_buf, fired_buf + nfired);
+  all.insert(all.end(), fired_more.begin(), fired_more.end());
+  std::sort(all.begin(), all.end(), [](const Fired& a, const Fired& b) {
+    if (a.rule->action != b.rule->action) return a.rule->action < b.rule->action;
+    if (a.rule->priority != b.rule->priority) return a.rule->priority > b.rule->priority;
+    return a.rule->index < b.rule->index;
+  });
+  d.rules.reserve(all.size());
+  const Rule* route_rule = nullptr;
+  for (const Fired& f : all) {
+    const Rule& r = *f.rule;
+    d.rules.push_back(RuleHit{r.id, r.cite, r.concept_id, r.jurisdiction, r.action, r.priority});
+    if (!f.counts) continue;
+    switch (r.action) {
+      case Action::kDeny:
+        if (d.verdict != Verdict::kDeny) {
+          d.verdict = Verdict::kDeny;
+          d.denial_message = r.message;
+          d.deciding_rule = r.id;
+        }
+        break;
+      case Action::kHold:
+        if (d.verdict == Verdict::kAllow) {
+          d.verdict = Verdict::kHold;
+          d.denial_message = r.message;
+          d.deciding_rule = r.id;
+        }
+        break;
+      case Action::kRedact:
+        d.redactions.push_back(RedactionObligation{r.id, &r.kinds, r.redact_mode});
+        break;
+      case Action::kRoute:
+        if (!route_rule) route_rule = &r;
+        d.route_constrained = true;
+        break;
+      case Action::kLabel:
+        d.labels.push_back(LabelObligation{r.id, r.label.placement, &r.label.text, &r.label.implicit, r.label.waivable});
+        break;
+      case Action::kLog:
+        if (!d.log.required || (r.log_content_set && r.log_content < d.log.content)) {
+          if (r.log_content_set || !d.log.required) d.log.content = r.log_content;
+        }
+        d.log.required = true;
+        d.log.retention_min_days = std::max(d.log.retention_min_days, r.retention_min_days);
+        if (r.retention_max_days > 0 &&
+            (d.log.retention_max_days == 0 || r.retention_max_days < d.log.retention_max_days))
+          d.log.retention_max_days = r.retention_max_days;
+        break;
+      default:
+        break;
+    }
+  }
+  // Routes: a candidate is allowed when every fired route rule accepts it and no
+  // candidate-scoped deny/hold excluded it.
+  d.allowed_routes.reserve(candidates.size());
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    if (c < 64 && (excluded >> c) & 1) continue;
+    bool ok = true;
+    for (const Fired& f : all) {
+      const Rule& r = *f.rule;
+      if (!f.counts || r.action != Action::kRoute) continue;
+      const RouteFact& rf = candidates[c];
+      bool region_ok = r.require_region.empty();
+      for (const auto& x : r.require_region)
+        if (valueMatches(x, rf.region, true)) region_ok = true;
+      bool origin_ok = r.require_origin.empty();
+      for (const auto& x : r.require_origin)
+        if (valueMatches(x, rf.model_origin, false)) origin_ok = true;
+      for (const auto& x : r.deny_origin)
+        if (valueMatches(x, rf.model_origin, false)) origin_ok = false;
+      if (!region_ok || !origin_ok) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) d.allowed_routes.push_back(static_cast<uint32_t>(c));
+  }
+  if (d.route_constrained && !candidates.empty() && d.allowed_routes.empty()) {
+    d.no_compliant_route = true;
+    if (d.verdict != Verdict::kDeny) {
+      d.verdict = Verdict::kDeny;
+      const Rule* why = route_rule ? route_rule : excluder;
+      d.deciding_rule = why ? std::string_view(why->id) : std::string_view();
+      d.denial_message = "no upstream satisfies the routing constraints";
+    }
+  }
+  return d;
+}
+
+}  // namespace concord::policy
