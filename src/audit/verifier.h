@@ -1,0 +1,41 @@
+// Verifier: reads an audit directory and reports every way it differs from what the writer
+// would have produced (docs/audit-format.md, section 8): CRCs, the hash chain, sequence gaps
+// and reordering, segment gaps, checkpoints (Merkle root, chain, Ed25519 signature, trusted
+// key). Read-only; takes no lock, so it can run beside a live gateway. Any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "audit/file_system.h"
+#include "common/result.h"
+
+namespace concord::audit {
+
+struct Problem {
+  std::string file;     // segment or checkpoint file name
+  int64_t offset = -1;  // byte offset of the record in the file; -1 for file-level problems
+  std::string code;     // stable: crc_mismatch, chain_break, ... (format doc, section 8)
+  std::string message;
+};
+
+struct VerifyOptions {
+  std::string dir;
+  std::string trusted_key_raw;  // 32-byte Ed25519 public key; empty = trust none (all untrusted)
+  bool require_sealed = false;  // an unsealed last segment is a problem too
+};
+
+struct VerifyReport {
+  std::vector<Problem> problems;
+  uint64_t segments = 0;
+  uint64_t pruned_segments = 0;
+  uint64_t checkpoints = 0;
+  uint64_t records = 0;
+  bool ok() const { return problems.empty(); }
+  std::string text() const;  // one line per problem, then a summary line
+};
+
+Result<VerifyReport> verifyLog(FileSystem& fs, const VerifyOptions& options);
+
+}  // namespace concord::audit
