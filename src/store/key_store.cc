@@ -97,13 +97,19 @@ std::string_view stripBearer(std::string_view t) {
   return t;
 }
 
+uint64_t nextUid() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 }  // namespace
 
 KeyStore::KeyStore(std::unique_ptr<SqliteDb> db, const Clock& clock, const Options& options)
     : clock_(clock),
       period_ns_(std::max<int64_t>(0, options.refresh_period_ms) * 1'000'000),
       db_(std::move(db)),
-      snap_(std::make_shared<const Snapshot>()) {}
+      snap_(std::make_shared<const Snapshot>()),
+      uid_(nextUid()) {}
 
 Result<std::unique_ptr<KeyStore>> KeyStore::open(const std::string& db_path, const Clock& clock,
                                                  const Options& options) {
@@ -120,9 +126,21 @@ Result<std::unique_ptr<KeyStore>> KeyStore::open(const std::string& db_path, con
   return ks;
 }
 
-std::shared_ptr<const KeyStore::Snapshot> KeyStore::snapshot() const {
-  std::lock_guard lock(snap_mu_);
-  return snap_;
+const KeyStore::Snapshot& KeyStore::snapshot() const {
+  struct ThreadCache {
+    uint64_t store_uid = 0;
+    uint64_t version = 0;
+    std::shared_ptr<const Snapshot> snap;
+  };
+  thread_local ThreadCache cache;
+  const uint64_t version = snap_version_.load(std::memory_order_acquire);
+  if (cache.store_uid != uid_ || cache.version != version || !cache.snap) {
+    std::lock_guard lock(snap_mu_);
+    cache.store_uid = uid_;
+    cache.version = snap_version_.load(std::memory_order_relaxed);
+    cache.snap = snap_;
+  }
+  return *cache.snap;
 }
 
 Status KeyStore::reloadLocked() {
@@ -151,6 +169,7 @@ Status KeyStore::reloadLocked() {
   {
     std::lock_guard lock(snap_mu_);
     old = std::exchange(snap_, std::move(next));
+    snap_version_.fetch_add(1, std::memory_order_release);
   }
   reloads_.fetch_add(1, std::memory_order_relaxed);
   return Status();  // `old` is freed here, outside snap_mu_
@@ -186,9 +205,9 @@ Result<Principal> KeyStore::authenticate(std::string_view bearer_token) {
   if (!token) return makeError(std::string(kInvalidApiKey), "Incorrect API key provided.");
   const SecretHash hash = hashSecret(token->secret);
   maybeRefresh();
-  const auto snap = snapshot();
-  const auto it = snap->find(std::string(token->id));  // 12 chars: no allocation (SSO)
-  if (it == snap->end() || !equalHashes(hash, it->second.hash))
+  const Snapshot& snap = snapshot();  // valid until this thread's next call
+  const auto it = snap.find(std::string(token->id));  // 12 chars: no allocation (SSO)
+  if (it == snap.end() || !equalHashes(hash, it->second.hash))
     return makeError(std::string(kInvalidApiKey), "Incorrect API key provided.");
   if (it->second.revoked_at != 0)
     return makeError(std::string(kRevokedApiKey),

@@ -102,7 +102,8 @@ class KeyStore {
 
   void maybeRefresh();
   Status reloadLocked();  // requires db_mu_
-  std::shared_ptr<const Snapshot> snapshot() const;
+  // The current snapshot, via the calling thread's cache.
+  const Snapshot& snapshot() const;
 
   const Clock& clock_;
   const int64_t period_ns_;
@@ -113,6 +114,11 @@ class KeyStore {
 
   mutable std::mutex snap_mu_;  // guards only the pointer copy/swap, never I/O
   std::shared_ptr<const Snapshot> snap_;
+  // Bumped on every swap. Request threads keep a thread-local copy of the snapshot pointer and
+  // only take snap_mu_ when this changed, so concurrent authenticate() calls share no written
+  // cache line on the hot path.
+  std::atomic<uint64_t> snap_version_{0};
+  const uint64_t uid_;  // tells thread-local caches of different KeyStore objects apart
 
   std::atomic<int64_t> next_check_ns_{0};
   std::atomic<int64_t> reloads_{0};
