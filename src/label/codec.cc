@@ -1,0 +1,120 @@
+#include "label/codec.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+namespace concord::label {
+namespace {
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+}
+
+std::string base64url(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(in[k])); };
+  for (; i + 3 <= in.size(); i += 3) {
+    uint32_t v = b(i) << 16 | b(i + 1) << 8 | b(i + 2);
+    out += kB64[v >> 18];
+    out += kB64[(v >> 12) & 63];
+    out += kB64[(v >> 6) & 63];
+    out += kB64[v & 63];
+  }
+  if (in.size() - i == 1) {
+    uint32_t v = b(i) << 16;
+    out += kB64[v >> 18];
+    out += kB64[(v >> 12) & 63];
+  } else if (in.size() - i == 2) {
+    uint32_t v = b(i) << 16 | b(i + 1) << 8;
+    out += kB64[v >> 18];
+    out += kB64[(v >> 12) & 63];
+    out += kB64[(v >> 6) & 63];
+  }
+  return out;
+}
+
+std::optional<std::string> base64urlDecode(std::string_view in) {
+  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+  if (in.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '-' || c == '+') v = 62;
+    else if (c == '_' || c == '/') v = 63;
+    else return std::nullopt;
+    acc = acc << 6 | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  // Non-canonical trailing bits would let two strings decode alike; refuse them.
+  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+std::string hex(std::string_view bytes) {
+  static const char* k = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char ch : bytes) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    out += k[c >> 4];
+    out += k[c & 15];
+  }
+  return out;
+}
+
+std::string hex(const Digest& d) {
+  return hex(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+}
+
+Digest sha256(std::string_view bytes) {
+  Digest d;
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d.data());
+  return d;
+}
+
+std::string randomContentId() {
+  unsigned char r[16];
+  if (RAND_bytes(r, sizeof r) != 1) {
+    // The CSPRNG failing is not recoverable in any meaningful way for uniqueness.
+    std::abort();
+  }
+  r[6] = (r[6] & 0x0F) | 0x40;  // version 4
+  r[8] = (r[8] & 0x3F) | 0x80;  // RFC 4122 variant
+  std::string h = hex(std::string_view(reinterpret_cast<const char*>(r), 16));
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+std::string rfc3339Micros(int64_t unix_micros) {
+  int64_t secs = unix_micros / 1000000;
+  int64_t frac = unix_micros % 1000000;
+  if (frac < 0) {
+    frac += 1000000;
+    --secs;
+  }
+  std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(frac));
+  return buf;
+}
+
+}  // namespace concord::label

@@ -1,0 +1,88 @@
+// ProvenanceIndex: what Concord produced, so that a text can be checked without its manifest
+// (CA SB 942 § 22757.2 detection tool, EU Art. 50(2) detectability). SQLite, default
+// ./data/provenance.db. Per answer it keeps the content id, the text hash, the label texts
+// (to strip them again), a MinHash sketch with its LSH band keys, and the canonical manifest
+// and signature when known. It never stores the answer text itself.
+// record() is cheap and non-blocking: it copies the text and queues it; a writer thread
+// sketches and inserts in group transactions. lookup()/byContentId() read through the same
+// connection under a mutex. All methods may be called from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "common/result.h"
+#include "label/manifest.h"
+#include "label/sketch.h"
+
+struct sqlite3;
+
+namespace concord::label {
+
+inline constexpr std::string_view kDefaultIndexPath = "./data/provenance.db";
+inline constexpr double kDefaultNearThreshold = 0.30;
+
+struct IndexMatch {
+  enum class Kind { kExact, kNear, kNone };
+  Kind kind = Kind::kNone;
+  std::string content_id;
+  double similarity = 0.0;  // 1.0 for exact
+  std::string manifest;     // canonical bytes, if recorded
+  std::string signature;    // signature JSON, if recorded
+};
+
+class ProvenanceIndex {
+ public:
+  ~ProvenanceIndex();  // writes what is queued
+  ProvenanceIndex(const ProvenanceIndex&) = delete;
+  ProvenanceIndex& operator=(const ProvenanceIndex&) = delete;
+
+  // Opens or creates the database (parent directory must exist; ":memory:" works).
+  static Result<std::unique_ptr<ProvenanceIndex>> open(const std::string& path);
+
+  // Queues one produced answer. `answer_text` is the text as delivered or before labelling
+  // (labels are stripped either way). Never blocks on disk.
+  Status record(const Manifest& m, std::string_view answer_text);
+  // Adds the canonical manifest and signature JSON once signing is done (may precede the
+  // record's insertion; both are queued in order).
+  Status attachSignature(std::string_view content_id, std::string_view canonical,
+                         std::string_view signature_json);
+  // Blocks until everything queued so far is committed.
+  Status flush();
+
+  // Best match for `text`: exact (hash equal after stripping that answer's labels), near
+  // (estimated Jaccard ≥ threshold) or none.
+  Result<IndexMatch> lookup(std::string_view text, double near_threshold = kDefaultNearThreshold);
+  // Stored manifest and signature of a content id (kind kExact if found).
+  Result<IndexMatch> byContentId(std::string_view content_id);
+  Result<int64_t> size();
+
+ private:
+  struct Pending {
+    bool is_signature = false;
+    Manifest manifest;
+    std::string text;  // or canonical, for signatures
+    std::string signature;
+  };
+  ProvenanceIndex() = default;
+  void writerLoop();
+  Status writeBatch(std::vector<Pending>& batch);
+
+  std::mutex db_mu_;  // guards db_
+  sqlite3* db_ = nullptr;
+  std::mutex q_mu_;
+  std::condition_variable q_cv_, done_cv_;
+  std::vector<Pending> queue_;
+  uint64_t enqueued_ = 0, written_ = 0;
+  bool stopping_ = false;
+  std::string last_error_;
+  std::thread writer_;
+};
+
+}  // namespace concord::label

@@ -1,0 +1,115 @@
+#include "label/signer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <vector>
+
+namespace concord::label {
+namespace {
+
+TEST(Signer, SingleSignatureIsTreeOfOne) {
+  auto ring = KeyRing::ephemeralForTest();
+  Signer signer(ring);
+  auto s = signer.sign("{\"a\":1}");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->size, 1u);
+  EXPECT_TRUE(s->path.empty());
+  EXPECT_TRUE(verifySignature(*ring, "{\"a\":1}", *s));
+  EXPECT_FALSE(verifySignature(*ring, "{\"a\":2}", *s));
+}
+
+TEST(Signer, EveryLeafOfEveryBatchSizeVerifies) {
+  auto ring = KeyRing::ephemeralForTest();
+  Signer signer(ring);
+  for (size_t n = 1; n <= 19; ++n) {
+    std::vector<std::string> docs;
+    for (size_t i = 0; i < n; ++i) docs.push_back("doc-" + std::to_string(i));
+    std::vector<std::string_view> views(docs.begin(), docs.end());
+    auto sigs = signer.signBatch(views);
+    ASSERT_TRUE(sigs.ok());
+    ASSERT_EQ(sigs->size(), n);
+    for (size_t i = 0; i < n; ++i) {
+      EXPECT_TRUE(verifySignature(*ring, docs[i], (*sigs)[i])) << n << "/" << i;
+      // Another leaf's proof does not fit this document.
+      if (n > 1) {
+        EXPECT_FALSE(verifySignature(*ring, docs[i], (*sigs)[(i + 1) % n])) << n << "/" << i;
+      }
+    }
+  }
+}
+
+TEST(Signer, TamperedTreeFieldsFail) {
+  auto ring = KeyRing::ephemeralForTest();
+  std::vector<std::string> docs = {"a", "b", "c", "d", "e"};
+  std::vector<std::string_view> views(docs.begin(), docs.end());
+  auto sigs = Signer(ring).signBatch(views);
+  ASSERT_TRUE(sigs.ok());
+  Signature s = (*sigs)[2];
+  Signature t = s;
+  t.path[0][0] ^= 1;
+  EXPECT_FALSE(verifySignature(*ring, "c", t));
+  t = s;
+  t.index = 3;
+  EXPECT_FALSE(verifySignature(*ring, "c", t));
+  t = s;
+  t.size = 6;
+  EXPECT_FALSE(verifySignature(*ring, "c", t));
+  t = s;
+  t.path.pop_back();
+  EXPECT_FALSE(verifySignature(*ring, "c", t));
+  t = s;
+  t.sig[10] ^= 0x40;
+  EXPECT_FALSE(verifySignature(*ring, "c", t));
+}
+
+TEST(Signer, SignatureJsonRoundTrips) {
+  auto ring = KeyRing::ephemeralForTest();
+  std::vector<std::string> docs = {"x", "y", "z"};
+  std::vector<std::string_view> views(docs.begin(), docs.end());
+  auto sigs = Signer(ring).signBatch(views);
+  ASSERT_TRUE(sigs.ok());
+  auto parsed = parseSignature(signatureJson((*sigs)[2]));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_TRUE(verifySignature(*ring, "z", *parsed));
+  EXPECT_FALSE(parseSignature(R"({"alg":"RS256","kid":"k","sig":"AA"})").ok());
+  EXPECT_FALSE(parseSignature(R"({"alg":"Ed25519","kid":"k","sig":"AA"})").ok());
+}
+
+TEST(BatchSigner, ConcurrentSubmittersAllGetValidSignatures) {
+  auto ring = KeyRing::ephemeralForTest();
+  std::atomic<int> ok{0};
+  {
+    BatchSigner bs(ring, 64);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 100; ++i) {
+          std::string doc = std::to_string(t * 1000 + i);
+          bs.submit(doc, [&, doc](Result<Signature> s) {
+            if (s.ok() && verifySignature(*ring, doc, *s)) ++ok;
+          });
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+  }  // destructor drains the queue
+  EXPECT_EQ(ok.load(), 400);
+}
+
+TEST(BatchSigner, RotationAppliesToLaterSubmissions) {
+  auto a = KeyRing::ephemeralForTest();
+  auto b = KeyRing::ephemeralForTest();
+  BatchSigner bs(a);
+  std::promise<std::string> p1, p2;
+  bs.submit("1", [&](Result<Signature> s) { p1.set_value(s.ok() ? s->kid : ""); });
+  EXPECT_EQ(p1.get_future().get(), a->currentKid());
+  bs.setKeyRing(b);
+  bs.submit("2", [&](Result<Signature> s) { p2.set_value(s.ok() ? s->kid : ""); });
+  EXPECT_EQ(p2.get_future().get(), b->currentKid());
+  EXPECT_EQ(bs.kid(), b->currentKid());
+}
+
+}  // namespace
+}  // namespace concord::label
