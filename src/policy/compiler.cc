@@ -174,24 +174,28 @@ int Compiler::compilePredicate(const RawPredicate& raw, const FactDef& fact) {
     case FactType::kFindings: {
       p.kind = PredKind::kFinding;
       if (v.IsScalar()) {
-        p.kind_pattern = v.Scalar();
+        p.values = {v.Scalar()};
       } else if (v.IsMap()) {
         for (const auto& kv : v) {
           const std::string k = kv.first.Scalar();
-          if (k == "kind" && kv.second.IsScalar()) p.kind_pattern = kv.second.Scalar();
-          else if (k == "min_score" && kv.second.IsScalar()) {
+          if (k == "kind") {
+            auto kinds = stringsOf(kv.second, file, d_, "kind");
+            if (!kinds || kinds->empty()) return -1;
+            p.values = *kinds;
+            std::sort(p.values.begin(), p.values.end());
+          } else if (k == "min_score" && kv.second.IsScalar()) {
             auto s = parseNumber(kv.second.Scalar());
             if (!s || *s < 0 || *s > 1) return mismatch("min_score must be a number in 0..1");
             p.min_score = *s;
           } else return mismatch("unknown key `" + k + "` (kind, min_score)");
         }
-        if (p.kind_pattern.empty()) return mismatch("needs a `kind`");
+        if (p.values.empty()) return mismatch("needs a `kind`");
       } else {
         return mismatch("expected { kind: \"pii.*\", min_score: 0.7 }");
       }
       char buf[64];
       std::snprintf(buf, sizeof buf, " >= %.6g", p.min_score);
-      p.key = fact.name + ": " + p.kind_pattern + buf;
+      p.key = fact.name + ": [" + join(p.values) + "]" + buf;
       break;
     }
   }
@@ -308,7 +312,8 @@ void Compiler::compileThen(const RawRule& raw, Rule& rule) {
     const std::string key = kv.first.Scalar();
     if (key == "action") continue;
     const Pos pos = posOf(file, kv.first);
-    if (!allowed.count(key)) {
+    const ConceptDef* cdef = p_.vocab_.conceptDef(rule.concept_id);
+    if (!allowed.count(key) && !(cdef && cdef->param(key))) {
       d_.warn(pos, "policy.unknown_key", "`" + key + "` is not a parameter of action " + actionName(rule.action));
       continue;
     }

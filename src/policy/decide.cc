@@ -26,6 +26,12 @@ bool inRange(const Pred& p, double x) {
 
 }  // namespace
 
+static bool matchesAny(const std::vector<std::string>& patterns, std::string_view kind) {
+  for (const auto& p : patterns)
+    if (globMatch(p, kind)) return true;
+  return false;
+}
+
 bool globMatch(std::string_view pat, std::string_view s) {
   size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
   while (t < s.size()) {
@@ -125,7 +131,7 @@ void Program::evalBase(const Facts& f, uint64_t* sat) const {
   for (int id : finding_preds_) {
     const Pred& p = preds_[static_cast<size_t>(id)];
     for (const auto& fi : f.findings)
-      if (fi.score >= p.min_score && globMatch(p.kind_pattern, fi.kind)) {
+      if (fi.score >= p.min_score && matchesAny(p.values, fi.kind)) {
         setBit(sat, id);
         break;
       }

@@ -34,11 +34,10 @@ enum class PredKind : uint8_t { kAnyOf, kBool, kRange, kFinding, kNot };
 struct Pred {
   PredKind kind = PredKind::kAnyOf;
   int fact = -1;                    // vocabulary fact id (-1 for kNot)
-  std::vector<std::string> values;  // kAnyOf: any of (may contain '*' wildcards)
+  std::vector<std::string> values;  // kAnyOf: any of (may contain '*'); kFinding: kind patterns
   bool bool_value = false;
   double lo = -1e308, hi = 1e308;   // kRange (dates as day numbers)
   bool lo_incl = true, hi_incl = true;
-  std::string kind_pattern;         // kFinding
   double min_score = 0;
   std::vector<int> children;        // kNot: negation of this conjunction
   bool route = false;               // depends on a route.* fact (evaluated per candidate)
