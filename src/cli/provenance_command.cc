@@ -1,13 +1,45 @@
-// Placeholder until its module lands; the owner of this command replaces this file.
+// `concord provenance keygen|rotate|list|jwks [--dir D] [--json]`: the Ed25519 key ring that
+// signs provenance manifests (default ./data/provenance). keygen creates the ring, rotate adds
+// a new current key (old keys keep verifying), list shows kids, jwks prints the document served
+// at /.well-known/concord/provenance-keys. Logic in src/label/tools.cc. Main thread only.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
+#include <string>
 
 #include "cli/commands.h"
+#include "common/clock.h"
+#include "label/tools.h"
 
 namespace concord::cli {
 
-int runProvenance(int, char**) {
-  std::fprintf(stderr, "concord provenance: not available in this build\n");
-  return 2;
+int runProvenance(int argc, char** argv) {
+  CLI::App app{"Manage the provenance signing keys", "concord provenance"};
+  app.require_subcommand(1);
+  std::string dir = "./data/provenance";
+  bool json = false;
+  for (const char* name : {"keygen", "rotate", "list", "jwks"}) {
+    const char* help = std::string(name) == "keygen"   ? "create the key ring with a first key"
+                       : std::string(name) == "rotate" ? "add a new current key"
+                       : std::string(name) == "list"   ? "list the keys"
+                                                       : "print the public keys as JWKS";
+    auto* sub = app.add_subcommand(name, help);
+    sub->add_option("--dir", dir, "key ring directory")->capture_default_str();
+    if (std::string(name) == "list") sub->add_flag("--json", json, "print JSON");
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "concord provenance: %s (see concord provenance --help)\n", e.what());
+    return 2;
+  }
+  std::string action = app.get_subcommands().front()->get_name();
+  label::ToolOutput r = label::runProvenanceTool(action, dir, json, SystemClock::instance());
+  std::fputs(r.out.c_str(), stdout);
+  if (!r.err.empty()) std::fprintf(stderr, "concord provenance: %s", r.err.c_str());
+  return r.exit_code;
 }
 
 }  // namespace concord::cli
