@@ -1,0 +1,54 @@
+#include "cli/gateway_setup.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "proxy/jsonl_audit.h"
+
+namespace concord::cli {
+
+Result<std::unique_ptr<GatewaySetup>> GatewaySetup::open(std::shared_ptr<const config::Config> config) {
+  std::unique_ptr<GatewaySetup> setup(new GatewaySetup());
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  if (ec) return makeError("setup.data_dir", "cannot create data directory " + config->data_dir + ": " + ec.message());
+  auto keys = store::KeyStore::open(config->keys_db, SystemClock::instance(), {});
+  if (!keys) return keys.error();
+  setup->keys_ = std::move(keys.value());
+  auto audit = proxy::JsonlAudit::open(config->audit.dir);
+  if (!audit) return audit.error();
+  setup->audit_ = audit.value();
+  auto snapshot = setup->build(config);
+  if (!snapshot) return snapshot.error();
+  setup->gateway_ = std::make_unique<proxy::Gateway>(snapshot.value(), *setup->keys_, setup->metrics_);
+  return setup;
+}
+
+GatewaySetup::~GatewaySetup() = default;
+
+Result<std::shared_ptr<const proxy::Snapshot>> GatewaySetup::build(
+    std::shared_ptr<const config::Config> config) {
+  auto snapshot = std::make_shared<proxy::Snapshot>();
+  snapshot->config = config;
+  snapshot->router = std::make_unique<proxy::Router>(*config);
+  snapshot->generation = ++generation_;
+  for (const auto& u : config->upstreams) {
+    const char* key = u.api_key_env.empty() ? nullptr : std::getenv(u.api_key_env.c_str());
+    snapshot->upstream_keys.emplace_back(key ? key : "");
+  }
+  snapshot->steps.audit = audit_;
+  return std::shared_ptr<const proxy::Snapshot>(std::move(snapshot));
+}
+
+Status GatewaySetup::reload(std::shared_ptr<const config::Config> next) {
+  auto snapshot = build(std::move(next));
+  if (!snapshot) return snapshot.error();
+  gateway_->swap(snapshot.value());
+  return Status();
+}
+
+void GatewaySetup::close() {
+  if (auto* jsonl = dynamic_cast<proxy::JsonlAudit*>(audit_.get())) jsonl->flush();
+}
+
+}  // namespace concord::cli

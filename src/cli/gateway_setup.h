@@ -1,0 +1,41 @@
+// GatewaySetup: wires a validated Config into a running Gateway — opens the key store and the
+// audit log, compiles the governance steps, reads upstream keys from the environment — and
+// rebuilds the immutable Snapshot on reload. Used by `serve` (main thread only) and by the
+// integration tests.
+#pragma once
+
+#include <memory>
+
+#include "admin/metrics.h"
+#include "common/result.h"
+#include "config/config.h"
+#include "proxy/gateway.h"
+#include "store/key_store.h"
+
+namespace concord::cli {
+
+class GatewaySetup {
+ public:
+  static Result<std::unique_ptr<GatewaySetup>> open(std::shared_ptr<const config::Config> config);
+  ~GatewaySetup();
+
+  proxy::Gateway& gateway() { return *gateway_; }
+  admin::Metrics& metrics() { return metrics_; }
+  store::KeyStore& keys() { return *keys_; }
+  // Validates and compiles `next`; on success swaps it in, else keeps the current snapshot.
+  Status reload(std::shared_ptr<const config::Config> next);
+  // Flushes the audit trail; call after the listener has stopped.
+  void close();
+
+ private:
+  GatewaySetup() = default;
+  Result<std::shared_ptr<const proxy::Snapshot>> build(std::shared_ptr<const config::Config> config);
+
+  admin::Metrics metrics_;
+  std::unique_ptr<store::KeyStore> keys_;
+  std::shared_ptr<proxy::AuditStep> audit_;
+  std::unique_ptr<proxy::Gateway> gateway_;
+  uint64_t generation_ = 0;
+};
+
+}  // namespace concord::cli

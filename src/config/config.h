@@ -1,0 +1,96 @@
+// Config: the validated contents of concord.yaml. Built once by loadConfig(), then shared
+// immutably (std::shared_ptr<const Config>) by every worker; a reload builds a new one and
+// swaps the pointer, so in-flight exchanges keep the config they started with.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace concord::config {
+
+struct TlsConfig {
+  std::string cert_file;  // PEM chain; empty = plain HTTP
+  std::string key_file;
+};
+
+struct ListenConfig {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;
+  int workers = 0;  // 0 = one per core
+  TlsConfig tls;
+};
+
+// Every limit a client can push against, with safe defaults.
+struct Limits {
+  uint32_t max_header_bytes = 16 * 1024;
+  uint64_t max_body_bytes = 4 * 1024 * 1024;
+  uint32_t header_timeout_ms = 10'000;   // from first byte to end of headers (slowloris)
+  uint32_t body_timeout_ms = 30'000;     // to read the whole body
+  uint32_t idle_timeout_ms = 60'000;     // keep-alive connection with no request
+  uint32_t total_timeout_ms = 600'000;   // one whole exchange, upstream included
+  uint32_t max_connections = 10'000;     // per gateway; beyond it new connections are refused
+  uint32_t shutdown_grace_ms = 10'000;   // SIGTERM: how long in-flight exchanges may drain
+};
+
+struct UpstreamConfig {
+  std::string name;
+  std::string base_url;        // e.g. https://api.openai.com/v1
+  std::string api_key_env;     // environment variable holding the upstream key; may be empty
+  std::string region;          // where it processes data, e.g. US, EU, CN
+  std::string model_origin;    // country of the model's developer, e.g. US, CN, FR
+  std::vector<std::string> models;              // names the upstream serves
+  std::map<std::string, std::string> aliases;   // client-facing alias -> upstream model
+  uint32_t connect_timeout_ms = 3'000;
+  uint32_t first_byte_timeout_ms = 60'000;
+  uint32_t total_timeout_ms = 600'000;
+  uint32_t pool_size = 64;     // idle keep-alive connections kept per worker
+  // Derived from base_url at load time.
+  bool tls = false;
+  std::string host;            // for Host/SNI
+  std::string port;
+  std::string path_prefix;     // e.g. /v1
+};
+
+struct RetryConfig {
+  uint32_t max_attempts = 3;   // attempts across all candidate upstreams
+  uint32_t backoff_ms = 50;    // doubled per attempt
+};
+
+struct AuditConfig {
+  std::string dir;             // default <data_dir>/audit
+  std::string durability = "batched";  // strict | batched
+  bool fail_open = false;
+};
+
+struct PolicyConfig {
+  std::string vocabulary;             // empty = no policy program (pass-through)
+  std::vector<std::string> packs;
+  bool enable_unverified = false;
+};
+
+struct AdminConfig {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;  // 0 = no admin listener
+};
+
+struct Config {
+  std::string source_path;
+  std::string gateway_id = "concord";
+  std::string operator_name = "unnamed operator";
+  ListenConfig listen;
+  Limits limits;
+  RetryConfig retry;
+  std::vector<UpstreamConfig> upstreams;
+  std::string data_dir = "./data";
+  std::string keys_db;  // default <data_dir>/concord.db
+  AuditConfig audit;
+  PolicyConfig policy;
+  AdminConfig admin;
+  // `deployment.*` facts for the policy program, as strings ("true"/"false" for booleans).
+  std::map<std::string, std::vector<std::string>> deployment;
+};
+
+}  // namespace concord::config

@@ -1,0 +1,374 @@
+// The story of one exchange. Every step is a call into a module; only this file writes to the
+// client (through the ResponseSink). Errors from clients, upstreams and policy are values,
+// answered in OpenAI's error shape and counted; nothing here throws.
+#include "proxy/exchange.h"
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "api/endpoint.h"
+#include "api/errors.h"
+#include "api/sse.h"
+#include "api/usage.h"
+#include "proxy/forwarder.h"
+#include "store/key_store.h"
+
+namespace concord::proxy {
+namespace {
+
+namespace asio = boost::asio;
+using api::Endpoint;
+
+int64_t nowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+int64_t wallMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string_view bearerToken(std::string_view authorization) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() > kBearer.size() &&
+      (authorization.starts_with(kBearer) || authorization.starts_with("bearer ")))
+    return authorization.substr(kBearer.size());
+  return {};
+}
+
+bool isJson(std::string_view content_type) {
+  return content_type.empty() || content_type.starts_with("application/json") ||
+         content_type.find("json") != std::string_view::npos;
+}
+
+// A well-formed SSE error event that ends a stream the upstream broke.
+std::string streamErrorEvent(std::string_view code, std::string_view message) {
+  std::string event = "data: ";
+  event += api::errorBody({502, "upstream_error", code, std::string(message)});
+  event += "\n\ndata: [DONE]\n\n";
+  return event;
+}
+
+class Exchange {
+ public:
+  Exchange(Gateway& gateway, http::Request& request, http::ResponseSink& sink)
+      : gw_(gateway), req_(request), sink_(sink), snapshot_(gateway.snapshot()),
+        worker_(gateway.worker(request.worker)), start_nanos_(request.received_nanos) {
+    record_.time_micros = wallMicros();
+    char id[48];
+    std::snprintf(id, sizeof id, "cx-%llx-%x-%llx",
+                  static_cast<unsigned long long>(record_.time_micros), request.worker,
+                  static_cast<unsigned long long>(++worker_.exchanges));
+    record_.exchange_id = id;
+  }
+
+  asio::awaitable<void> run() {
+    gw_.metrics().in_flight.fetch_add(1, std::memory_order_relaxed);
+    co_await steps();
+    if (rejection_) co_await sendRejection();
+    gw_.metrics().in_flight.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+ private:
+  asio::awaitable<void> steps() {
+    // 1. accept: the listener has read a well-formed request within its limits; route it.
+    const auto route = api::routeFor(req_.method, req_.target);
+    endpoint_ = route.endpoint;
+    record_.endpoint = std::string(api::endpointName(endpoint_));
+    if (endpoint_ == Endpoint::kUnknown)
+      co_return reject(api::notFound("no route for " + req_.method + " " + req_.target,
+                                            "unknown_route"));
+    if (!route.method_allowed)
+      co_return reject({405, "invalid_request_error", "method_not_allowed",
+                               req_.method + " is not allowed on " + req_.target});
+    if (endpoint_ == Endpoint::kHealthz) co_return co_await respondJson(200, R"({"status":"ok"})");
+    if (endpoint_ == Endpoint::kReadyz) co_return co_await readiness();
+    if (endpoint_ == Endpoint::kMetrics) co_return co_await metricsPage();
+    if (!snapshot_->steps.audit->healthy())
+      co_return reject({503, "server_error", "audit_unavailable",
+                               "the audit log cannot record exchanges; refusing to serve unaudited"});
+
+    // 2. authenticate: the bearer key becomes a Principal.
+    auto principal = gw_.keys().authenticate(bearerToken(req_.authorization));
+    if (!principal) {
+      const auto& e = principal.error();
+      co_return reject({401, "invalid_request_error", e.code,
+                               e.code == store::kRevokedApiKey ? "this API key has been revoked"
+                                                               : "invalid or missing API key"});
+    }
+    principal_ = std::move(principal.value());
+    record_.tenant = principal_.tenant;
+    record_.key_id = principal_.key_id;
+    if (endpoint_ == Endpoint::kModels) co_return co_await respondJson(200, snapshot_->router->modelsJson());
+
+    // 3. parse: a read-only view of the OpenAI body.
+    if (!isJson(req_.content_type))
+      co_return reject({415, "invalid_request_error", "unsupported_media_type",
+                               "Content-Type must be application/json"});
+    auto view = worker_.parser.parse(endpoint_, req_.body);
+    if (!view) co_return reject(api::badRequest(view.error().message, view.error().code));
+    view_ = std::move(view.value());
+    record_.model = std::string(view_.model);
+    record_.stream = view_.stream;
+    if (!principal_.mayUseModel(record_.model))
+      co_return reject({403, "invalid_request_error", "model_not_allowed",
+                               "this key may not use model '" + record_.model + "'"});
+    const auto& candidates = snapshot_->router->candidatesFor(view_.model);
+    if (candidates.empty())
+      co_return reject(api::notFound("model '" + record_.model + "' is not served here",
+                                            "model_not_found"));
+    const StepInput input{principal_, view_, candidates, record_.time_micros};
+
+    // 4. detect: findings over every text segment.
+    if (auto st = snapshot_->steps.detect->detect(input, record_.findings); !st)
+      co_return reject({503, "server_error", "detector_failed",
+                               "a detector failed and the policy fails closed: " + st.error().message});
+
+    // 5. decide: the policy program turns facts into a verdict.
+    verdict_ = snapshot_->steps.decide->decide(input, record_.findings);
+    record_.rules = verdict_.rules;
+
+    // 6. enforce: deny, hold, route constraints.
+    if (verdict_.action == Verdict::Action::kDeny) {
+      record_.verdict = "deny";
+      co_return reject({403, "invalid_request_error", "policy_denied", verdict_.message},
+                              rulesJson());
+    }
+    if (verdict_.action == Verdict::Action::kHold) {
+      record_.verdict = "hold";
+      co_return reject({403, "invalid_request_error", "approval_required", verdict_.message},
+                              rulesJson());
+    }
+    std::vector<const RouteCandidate*> routes;
+    for (size_t i = 0; i < candidates.size(); ++i)
+      if (verdict_.route_allowed.empty() || verdict_.route_allowed[i]) routes.push_back(&candidates[i]);
+    if (routes.empty())
+      co_return reject({403, "invalid_request_error", "no_compliant_route",
+                               "no upstream serving '" + record_.model + "' satisfies the policy"},
+                              rulesJson());
+
+    // 7. forward and relay (8. label happens on the way out, inside the relay).
+    ForwardRequest forward_request{api::upstreamPath(endpoint_), "POST", req_.body, view_.model,
+                                   view_.model_raw_begin, view_.model_raw_end};
+    upstream_ = co_await forward(worker_, *snapshot_, routes, forward_request, gw_.health(), gw_.metrics());
+    upstream_nanos_ += upstream_.upstream_nanos;
+    record_.attempts = upstream_.attempts;
+    if (!upstream_.connection) {
+      const int status = upstream_.error_code == "upstream_timeout" ? 504 : 502;
+      co_return reject({status, "upstream_error", upstream_.error_code, upstream_.error_message});
+    }
+    record_.upstream = upstream_.route->upstream->name;
+    const std::string content_type(upstream_.connection->header("Content-Type"));
+    if (content_type.starts_with("text/event-stream")) co_await relayStream(content_type);
+    else co_await relayWhole(content_type);
+    if (rejection_) co_return;
+
+    // 9. audit and account.
+    finish(upstream_.status);
+  }
+
+  // Non-streaming: the whole answer is read, labelled, then written in one go.
+  asio::awaitable<void> relayWhole(const std::string& content_type) {
+    auto& conn = *upstream_.connection;
+    const auto& u = *upstream_.route->upstream;
+    std::string body;
+    if (const auto len = conn.header("Content-Length"); !len.empty()) body.reserve(std::stoull(std::string(len)));
+    upstream_.deadline->arm(&conn, u.total_timeout_ms);
+    const int64_t t0 = nowNanos();
+    std::string_view piece;
+    boost::beast::error_code ec;
+    while (!conn.bodyDone()) {
+      ec = co_await conn.readBody(piece);
+      if (ec) break;
+      if (piece.empty()) break;
+      body.append(piece);
+    }
+    upstream_nanos_ += nowNanos() - t0;
+    if (ec || !conn.bodyDone()) {
+      const bool timeout = upstream_.deadline->expired();
+      releaseConnection(upstream_);
+      co_return reject({timeout ? 504 : 502, "upstream_error",
+                               timeout ? "upstream_timeout" : "upstream_truncated",
+                               "upstream '" + u.name + "' " +
+                                   (timeout ? "did not finish its answer in time"
+                                            : "closed the connection mid-answer")});
+    }
+    releaseConnection(upstream_);
+    const auto usage = api::extractUsage(body);
+    setUsage(usage);
+    // 8. label
+    if (upstream_.status < 300)
+      record_.labels = snapshot_->steps.label->labelBody(StepInput{principal_, view_, snapshot_->router->candidatesFor(view_.model), record_.time_micros}, verdict_, body);
+    co_await respond(upstream_.status, body, content_type);
+  }
+
+  // Streaming: each upstream piece is cut into whole SSE events and forwarded at once.
+  asio::awaitable<void> relayStream(const std::string& content_type) {
+    auto& conn = *upstream_.connection;
+    const auto& u = *upstream_.route->upstream;
+    upstream_.deadline->arm(&conn, u.total_timeout_ms);
+    const auto overhead = std::to_string(overheadMicros());
+    const http::Header headers[] = {{"Content-Type", content_type},
+                                    {"Cache-Control", "no-cache"},
+                                    {"x-concord-request-id", record_.exchange_id},
+                                    {"x-concord-upstream", record_.upstream},
+                                    {"x-concord-overhead-us", overhead}};
+    co_await sink_.beginStream(upstream_.status, headers);
+    api::SseSplitter splitter;
+    bool saw_done = false, client_gone = false;
+    std::string_view piece;
+    boost::beast::error_code ec;
+    while (!conn.bodyDone()) {
+      const int64_t t0 = nowNanos();
+      ec = co_await conn.readBody(piece);
+      upstream_nanos_ += nowNanos() - t0;
+      if (ec || piece.empty()) break;
+      bool ok = true;
+      const auto events = splitter.feed(piece, ok);
+      if (!ok) {
+        ec = boost::asio::error::message_size;
+        break;
+      }
+      if (events.empty()) continue;
+      api::forEachEventData(events, [&](std::string_view data) {
+        if (data == "[DONE]") saw_done = true;
+        else if (data.find("\"usage\"") != std::string_view::npos) setUsage(api::extractUsage(data));
+      });
+      if (!co_await sink_.sendChunk(events)) {
+        client_gone = true;  // the client left: stop the upstream too
+        break;
+      }
+    }
+    const bool broken = ec || !conn.bodyDone() || (!saw_done && upstream_.status < 300 && !client_gone);
+    if (client_gone || broken) {
+      upstream_.connection->close();
+    }
+    releaseConnection(upstream_);
+    if (client_gone) {
+      record_.error_code = "client_disconnected";
+      gw_.metrics().count("concord_client_disconnects_total", "");
+      co_return;
+    }
+    if (broken) {
+      const bool timeout = upstream_.deadline->expired();
+      record_.error_code = timeout ? "upstream_timeout" : "upstream_truncated";
+      gw_.metrics().count("concord_upstream_errors_total",
+                          "upstream=\"" + u.name + "\",reason=\"truncated_stream\"");
+      const std::string event =
+          streamErrorEvent(record_.error_code, "upstream '" + u.name + "' ended the stream early");
+      co_await sink_.sendChunk(event);
+    }
+    co_await sink_.endStream();
+  }
+
+  asio::awaitable<void> readiness() {
+    bool all_up = false;
+    const auto json = gw_.health().readyJson(*snapshot_->config, all_up);
+    co_await respondJson(all_up ? 200 : 503, json);
+  }
+
+  asio::awaitable<void> metricsPage() {
+    const auto text = gw_.metrics().render();
+    const http::Header headers[] = {{"Content-Type", "text/plain; version=0.0.4"}};
+    record_.status = 200;
+    co_await sink_.send(200, headers, text);
+  }
+
+  asio::awaitable<void> respondJson(int status, std::string_view body) {
+    co_await respond(status, body, "application/json");
+    finish(status);
+  }
+
+  // The one place a whole answer leaves: with Concord's own headers.
+  asio::awaitable<void> respond(int status, std::string_view body, std::string_view content_type) {
+    const auto overhead = std::to_string(overheadMicros());
+    const http::Header headers[] = {{"Content-Type", content_type},
+                                    {"x-concord-request-id", record_.exchange_id},
+                                    {"x-concord-overhead-us", overhead},
+                                    {"x-concord-upstream", record_.upstream}};
+    co_await sink_.send(status, std::span(headers, record_.upstream.empty() ? 3 : 4), body);
+  }
+
+  // Steps refuse by recording the error; run() answers it once the steps have returned.
+  // (No temporaries inside co_await expressions: GCC 12 may destroy them twice.)
+  void reject(api::ApiError error, std::string extra = {}) {
+    rejection_code_ = std::string(error.code);  // the code may point into a step's local
+    rejection_ = std::move(error);
+    rejection_->code = rejection_code_;
+    rejection_extra_ = std::move(extra);
+  }
+
+  asio::awaitable<void> sendRejection() {
+    record_.error_code = std::string(rejection_->code);
+    const std::string body = api::errorBody(*rejection_, rejection_extra_);
+    co_await respond(rejection_->status, body, "application/json");
+    finish(rejection_->status);
+  }
+
+  std::string rulesJson() const {
+    std::string json = "\"rules\":[";
+    for (size_t i = 0; i < verdict_.rules.size(); ++i) {
+      if (i) json += ',';
+      json += "{\"id\":\"";
+      api::appendJsonEscaped(json, verdict_.rules[i].id);
+      json += "\",\"cite\":\"";
+      api::appendJsonEscaped(json, verdict_.rules[i].cite);
+      json += "\"}";
+    }
+    return json + "]";
+  }
+
+  void setUsage(const api::Usage& usage) {
+    if (!usage.present) return;
+    record_.prompt_tokens = usage.prompt_tokens;
+    record_.completion_tokens = usage.completion_tokens;
+    record_.total_tokens = usage.total_tokens;
+  }
+
+  int64_t overheadMicros() const {
+    return (nowNanos() - start_nanos_ - upstream_nanos_) / 1000;
+  }
+
+  // 9. audit and account: one record and the metrics for every exchange, whatever its outcome.
+  void finish(int status) {
+    const int64_t total = (nowNanos() - start_nanos_) / 1000;
+    record_.status = status;
+    record_.total_us = total;
+    record_.overhead_us = overheadMicros();
+    auto& m = gw_.metrics();
+    m.countRequest(record_.endpoint, status, record_.upstream, record_.tenant);
+    m.total_latency.observe(total);
+    m.overhead_latency.observe(record_.overhead_us);
+    if (endpoint_ == Endpoint::kMetrics || endpoint_ == Endpoint::kHealthz || endpoint_ == Endpoint::kReadyz)
+      return;  // probes are counted, not audited
+    if (!snapshot_->steps.audit->record(std::move(record_)))
+      m.count("concord_audit_dropped_total", "");
+  }
+
+  Gateway& gw_;
+  http::Request& req_;
+  http::ResponseSink& sink_;
+  std::shared_ptr<const Snapshot> snapshot_;  // the config this exchange started with
+  WorkerContext& worker_;
+  int64_t start_nanos_;
+  int64_t upstream_nanos_ = 0;
+  Endpoint endpoint_ = Endpoint::kUnknown;
+  Principal principal_;
+  api::RequestView view_;
+  Verdict verdict_;
+  ForwardOutcome upstream_;
+  ExchangeRecord record_;
+  std::optional<api::ApiError> rejection_;
+  std::string rejection_extra_;
+  std::string rejection_code_;
+};
+
+}  // namespace
+
+asio::awaitable<void> runExchange(Gateway& gateway, http::Request& request, http::ResponseSink& sink) {
+  Exchange exchange(gateway, request, sink);
+  co_await exchange.run();
+}
+
+}  // namespace concord::proxy
