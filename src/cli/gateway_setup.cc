@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "proxy/jsonl_audit.h"
+#include "proxy/policy_decide.h"
 
 namespace concord::cli {
 
@@ -37,6 +38,11 @@ Result<std::shared_ptr<const proxy::Snapshot>> GatewaySetup::build(
     snapshot->upstream_keys.emplace_back(key ? key : "");
   }
   snapshot->steps.audit = audit_;
+  if (!config->policy.vocabulary.empty()) {
+    auto decide = proxy::PolicyDecide::create(*config);
+    if (!decide) return decide.error();
+    snapshot->steps.decide = decide.value();
+  }
   return std::shared_ptr<const proxy::Snapshot>(std::move(snapshot));
 }
 

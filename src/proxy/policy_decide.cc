@@ -1,0 +1,61 @@
+#include "proxy/policy_decide.h"
+
+namespace concord::proxy {
+
+Result<std::shared_ptr<PolicyDecide>> PolicyDecide::create(const config::Config& config) {
+  policy::LoadOptions options;
+  options.vocabulary_path = config.policy.vocabulary;
+  options.pack_paths = config.policy.packs;
+  options.enable_unverified = config.policy.enable_unverified;
+  auto program = policy::loadProgram(options);
+  if (!program) return program.error();
+  auto deployment = program.value()->compileDeployment(config.deployment);
+  if (!deployment)
+    return makeError(deployment.error().code,
+                     config.source_path + ": deployment: " + deployment.error().message);
+  return std::shared_ptr<PolicyDecide>(new PolicyDecide(program.value(), std::move(deployment.value())));
+}
+
+Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>& findings) {
+  std::vector<policy::FindingFact> finding_facts;
+  finding_facts.reserve(findings.size());
+  for (const auto& f : findings) finding_facts.push_back({f.kind, f.score});
+  std::vector<policy::RouteFact> routes;
+  routes.reserve(in.candidates.size());
+  for (const auto& c : in.candidates)
+    routes.push_back({c.upstream->name, c.upstream->region, c.upstream->model_origin});
+
+  policy::Facts facts;
+  facts.principal = &in.principal;
+  facts.deployment = &deployment_;
+  facts.endpoint = api::endpointName(in.view.endpoint);
+  facts.model = in.view.model;
+  facts.stream = in.view.stream;
+  facts.tools_present = in.view.tools_present;
+  facts.findings = finding_facts;
+  facts.day = static_cast<int32_t>(in.now_micros / 86'400'000'000LL);
+  const policy::Decision decision = program_->decide(facts, routes);
+
+  Verdict verdict;
+  for (const auto& r : decision.rules)
+    verdict.rules.push_back({std::string(r.id), std::string(r.cite), policy::actionName(r.action)});
+  if (decision.verdict == policy::Verdict::kDeny && !decision.no_compliant_route) {
+    verdict.action = Verdict::Action::kDeny;
+  } else if (decision.verdict == policy::Verdict::kHold) {
+    verdict.action = Verdict::Action::kHold;
+  }
+  verdict.message = decision.denial_message.empty()
+                        ? std::string("refused by policy rule ") + std::string(decision.deciding_rule)
+                        : std::string(decision.denial_message);
+  if (decision.route_constrained || decision.no_compliant_route) {
+    verdict.route_constrained = true;
+    verdict.route_allowed.assign(in.candidates.size(), false);
+    if (!decision.no_compliant_route)
+      for (const auto i : decision.allowed_routes)
+        if (i < verdict.route_allowed.size()) verdict.route_allowed[i] = true;
+  }
+  for (const auto& l : decision.labels) verdict.label_rule_ids.emplace_back(l.rule_id);
+  return verdict;
+}
+
+}  // namespace concord::proxy

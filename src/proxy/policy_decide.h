@@ -1,0 +1,32 @@
+// PolicyDecide: the decide step backed by the compiled policy program (src/policy). Builds the
+// exchange's Facts from the principal, the deployment facts of the config, the request view and
+// the findings, runs Program::decide, and turns the Decision into the exchange's Verdict with
+// every contributing rule and its citation. Immutable after construction; any thread.
+#pragma once
+
+#include <memory>
+
+#include "common/result.h"
+#include "config/config.h"
+#include "policy/program.h"
+#include "proxy/steps.h"
+
+namespace concord::proxy {
+
+class PolicyDecide final : public DecideStep {
+ public:
+  // Loads the packs named by the config and compiles its deployment facts.
+  static Result<std::shared_ptr<PolicyDecide>> create(const config::Config& config);
+
+  Verdict decide(const StepInput& in, const std::vector<FindingRef>& findings) override;
+  const policy::Program& program() const { return *program_; }
+
+ private:
+  PolicyDecide(std::shared_ptr<const policy::Program> program, policy::Deployment deployment)
+      : program_(std::move(program)), deployment_(std::move(deployment)) {}
+
+  std::shared_ptr<const policy::Program> program_;
+  policy::Deployment deployment_;
+};
+
+}  // namespace concord::proxy
