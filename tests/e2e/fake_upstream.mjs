@@ -1,0 +1,118 @@
+// A fake OpenAI-compatible upstream for the end-to-end tests (plain node:http, no dependencies).
+// Serves /v1/chat/completions (JSON with usage, or SSE with chunks sent CHUNK_DELAY_MS apart so a
+// client can see them arrive one by one, then `data: [DONE]`), /v1/completions, /v1/embeddings
+// and /v1/models. It records the Authorization header and model of the last request it saw, which
+// the tests read at GET /__last (direct, not through Concord) to check what Concord forwarded.
+// Binds 127.0.0.1 on the port given as argv[2] (0 = any) and prints `listening <port>` on stdout.
+import http from 'node:http';
+
+import { CHAT_USAGE, CHUNK_DELAY_MS, EMBEDDING_DIMS, REPLY_TEXT, STREAM_PIECES } from './fixtures.mjs';
+
+const last = { authorization: null, model: null, path: null, count: 0 };
+
+function sendJson(res, status, value) {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function usageFor(promptTokens, completionTokens) {
+  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function streamChat(req, res, body) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const base = { id: 'chatcmpl-fake-stream', object: 'chat.completion.chunk', created: 1700000000, model: body.model };
+  const send = (chunk) => res.write(`data: ${JSON.stringify({ ...base, ...chunk })}\n\n`);
+  let closed = false;
+  res.on('close', () => { closed = true; });
+  send({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+  for (const piece of STREAM_PIECES) {
+    await sleep(CHUNK_DELAY_MS);
+    if (closed) return;
+    send({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
+  }
+  send({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+  if (body.stream_options?.include_usage) send({ choices: [], usage: usageFor(9, STREAM_PIECES.length) });
+  res.end('data: [DONE]\n\n');
+}
+
+function handleChat(req, res, body) {
+  if (body.stream) return streamChat(req, res, body);
+  sendJson(res, 200, {
+    id: 'chatcmpl-fake-1',
+    object: 'chat.completion',
+    created: 1700000000,
+    model: body.model,
+    choices: [{ index: 0, message: { role: 'assistant', content: REPLY_TEXT }, finish_reason: 'stop', logprobs: null }],
+    usage: CHAT_USAGE,
+  });
+}
+
+function handleCompletions(req, res, body) {
+  sendJson(res, 200, {
+    id: 'cmpl-fake-1',
+    object: 'text_completion',
+    created: 1700000000,
+    model: body.model,
+    choices: [{ index: 0, text: ' once upon a time', finish_reason: 'stop', logprobs: null }],
+    usage: usageFor(4, 5),
+  });
+}
+
+function handleEmbeddings(req, res, body) {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  // Deterministic vectors: element j of input i is (i + 1) * (j + 1) / 100.
+  // encoding_format base64 (the openai SDK's default) means little-endian float32, as OpenAI sends.
+  const data = inputs.map((_, i) => {
+    const vector = Array.from({ length: EMBEDDING_DIMS }, (_, j) => ((i + 1) * (j + 1)) / 100);
+    const embedding = body.encoding_format === 'base64'
+      ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+      : vector;
+    return { object: 'embedding', index: i, embedding };
+  });
+  sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: 3 * inputs.length, total_tokens: 3 * inputs.length } });
+}
+
+function handleModels(req, res) {
+  sendJson(res, 200, {
+    object: 'list',
+    data: ['fake-chat', 'fake-embed'].map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
+  });
+}
+
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const url = req.url.split('?')[0];
+    if (url === '/__last') return sendJson(res, 200, last);
+    let body = {};
+    if (req.method === 'POST') {
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return sendJson(res, 400, { error: { message: 'bad JSON', type: 'invalid_request_error', code: null, param: null } });
+      }
+    }
+    last.authorization = req.headers.authorization ?? null;
+    last.model = body.model ?? null;
+    last.path = url;
+    last.count += 1;
+    if (req.method === 'POST' && url === '/v1/chat/completions') return handleChat(req, res, body);
+    if (req.method === 'POST' && url === '/v1/completions') return handleCompletions(req, res, body);
+    if (req.method === 'POST' && url === '/v1/embeddings') return handleEmbeddings(req, res, body);
+    if (req.method === 'GET' && url === '/v1/models') return handleModels(req, res);
+    sendJson(res, 404, { error: { message: `no route ${req.method} ${url}`, type: 'invalid_request_error', code: 'unknown_url', param: null } });
+  });
+});
+
+server.keepAliveTimeout = 30000;
+server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
+  process.stdout.write(`listening ${server.address().port}\n`);
+});
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# End-to-end test: the official `openai` npm client against a running `concord serve`.
+# Usage: tests/e2e/run.sh path/to/concord
+# Installs the pinned client (npm ci from the committed lock), starts fake_upstream.mjs and
+# `concord serve` on ephemeral 127.0.0.1 ports with a temp config and data dir, creates a key,
+# runs `node --test` (TAP output: CI reads the `# pass N` / `# fail N` lines) and stops everything.
+# Exit status is the test runner's.
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 path/to/concord" >&2
+  exit 2
+fi
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CONCORD="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+[[ -x "$CONCORD" ]] || { echo "e2e: $CONCORD is not an executable" >&2; exit 2; }
+
+TMP="$(mktemp -d -t concord-e2e.XXXXXX)"
+PIDS=()
+cleanup() {
+  local rc=$?
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ $rc -ne 0 ]]; then
+    for log in "$TMP"/*.log; do
+      [[ -f "$log" ]] || continue
+      echo "---- $(basename "$log") (last 40 lines) ----" >&2
+      tail -n 40 "$log" >&2
+    done
+  fi
+  rm -rf "$TMP"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Waits (bounded) for a process to print `listening <port>` into its stdout file; echoes the port.
+wait_port() {
+  local file=$1 pid=$2 what=$3
+  for _ in $(seq 150); do
+    if [[ -s "$file" ]] && grep -q '^listening [0-9]' "$file"; then
+      awk '/^listening [0-9]/ { print $2; exit }' "$file"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { echo "e2e: $what exited before listening" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "e2e: $what did not report a port within 15 s" >&2
+  return 1
+}
+
+echo "e2e: npm ci (openai client, pinned in tests/e2e/package-lock.json)"
+(cd "$HERE" && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
+
+export FAKE_CHUNK_DELAY_MS=60
+node "$HERE/fake_upstream.mjs" 0 >"$TMP/fake.out" 2>"$TMP/fake.log" &
+PIDS+=($!)
+FAKE_PORT="$(wait_port "$TMP/fake.out" "${PIDS[-1]}" "fake upstream")"
+
+UPSTREAM_KEY="sk-e2e-upstream-$RANDOM$RANDOM"
+mkdir -p "$TMP/data"
+cat >"$TMP/concord.yaml" <<EOF
+gateway:
+  id: concord-e2e
+  operator: "Concord e2e test"
+listen:
+  address: 127.0.0.1
+  port: 0
+  workers: 1
+upstreams:
+  - name: fake
+    base_url: http://127.0.0.1:${FAKE_PORT}/v1
+    api_key_env: CONCORD_E2E_UPSTREAM_KEY
+    region: LOCAL
+    model_origin: US
+    models: [fake-chat, fake-embed, fake-instruct]
+    aliases: { fast: fake-chat }
+storage:
+  data_dir: ${TMP}/data
+audit:
+  dir: ${TMP}/data/audit
+  durability: batched
+EOF
+
+CONCORD_KEY="$("$CONCORD" keys create --tenant e2e --db "$TMP/data/concord.db" 2>>"$TMP/keys.log")"
+[[ -n "$CONCORD_KEY" ]] || { echo "e2e: concord keys create printed no key" >&2; exit 1; }
+
+CONCORD_E2E_UPSTREAM_KEY="$UPSTREAM_KEY" "$CONCORD" serve -c "$TMP/concord.yaml" --port 0 \
+  >"$TMP/concord.out" 2>"$TMP/concord.log" &
+PIDS+=($!)
+CONCORD_PORT="$(wait_port "$TMP/concord.out" "${PIDS[-1]}" "concord serve")"
+echo "e2e: fake upstream on 127.0.0.1:$FAKE_PORT, concord on 127.0.0.1:$CONCORD_PORT"
+
+set +e
+(cd "$HERE" && CONCORD_URL="http://127.0.0.1:$CONCORD_PORT" CONCORD_KEY="$CONCORD_KEY" \
+  FAKE_URL="http://127.0.0.1:$FAKE_PORT" UPSTREAM_KEY="$UPSTREAM_KEY" \
+  timeout 120 node --test --test-reporter=tap --test-timeout=20000 concord.test.mjs)
+status=$?
+set -e
+# The audit file must have a line per exchange that reached the upstream: a cheap cross-check
+# that the audit step ran (its format is tested by the unit tests).
+if [[ $status -eq 0 ]]; then
+  kill -TERM "${PIDS[-1]}" && wait "${PIDS[-1]}" 2>/dev/null || true
+  lines=$(cat "$TMP"/data/audit/* 2>/dev/null | wc -l)
+  echo "e2e: audit lines written: $lines"
+  if [[ $lines -lt 1 ]]; then
+    echo "e2e: FAIL no audit records in $TMP/data/audit" >&2
+    status=1
+  fi
+fi
+exit $status
