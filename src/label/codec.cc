@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 namespace concord::label {
@@ -88,11 +89,20 @@ Digest sha256(std::string_view bytes) {
 }
 
 std::string randomContentId() {
-  unsigned char r[16];
-  if (RAND_bytes(r, sizeof r) != 1) {
-    // The CSPRNG failing is not recoverable in any meaningful way for uniqueness.
-    std::abort();
+  // RAND_bytes costs ~0.8 µs a call (locking); draw 4 KiB at a time per thread instead.
+  thread_local unsigned char pool[4096];
+  thread_local size_t used = sizeof pool;
+  if (used + 16 > sizeof pool) {
+    if (RAND_bytes(pool, sizeof pool) != 1) {
+      // The CSPRNG failing is not recoverable in any meaningful way for uniqueness.
+      std::abort();
+    }
+    used = 0;
   }
+  unsigned char r[16];
+  std::memcpy(r, pool + used, 16);
+  std::memset(pool + used, 0, 16);  // never hand out the same bytes twice
+  used += 16;
   r[6] = (r[6] & 0x0F) | 0x40;  // version 4
   r[8] = (r[8] & 0x3F) | 0x80;  // RFC 4122 variant
   std::string h = hex(std::string_view(reinterpret_cast<const char*>(r), 16));

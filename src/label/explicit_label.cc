@@ -75,6 +75,16 @@ Result<LabeledBody> labelResponse(std::string_view body, Endpoint endpoint, Plac
   std::vector<uint32_t> slots = answerSlots(j, endpoint);
   LabeledBody out;
   out.answer_text = joinSlots(j, slots);
+  out.root_close = j.node(j.root()).end - 1;
+  uint32_t concord = j.member(j.root(), "concord");
+  if (concord != JsonNode::kNone) {
+    out.concord_not_object = !j.isObject(concord);
+    if (!out.concord_not_object) {
+      out.concord_open = j.node(concord).begin + 1;
+      out.concord_empty = j.node(concord).first_child == JsonNode::kNone;
+      out.concord_has_provenance = j.member(concord, "provenance") != JsonNode::kNone;
+    }
+  }
   if (!placementApplies(placement, user_message_count) || text.empty() || slots.empty()) {
     out.body.assign(body);
     return out;
@@ -90,6 +100,7 @@ Result<LabeledBody> labelResponse(std::string_view body, Endpoint endpoint, Plac
   appendJsonEscaped(escaped_sep, kLabelSeparator);
   out.body.reserve(body.size() + slots.size() * (escaped_label.size() + escaped_sep.size()));
   size_t copied = 0;
+  size_t concord_shift = 0;  // bytes inserted before the concord object
   for (uint32_t s : slots) {
     const JsonNode& n = j.node(s);
     bool empty = n.end - n.begin == 2;
@@ -98,10 +109,15 @@ Result<LabeledBody> labelResponse(std::string_view body, Endpoint endpoint, Plac
     if (at_end && !empty) out.body += escaped_sep;
     out.body += escaped_label;
     if (!at_end && !empty) out.body += escaped_sep;
+    if (out.concord_open != std::string::npos && at < out.concord_open)
+      concord_shift = out.body.size() - at;
     copied = at;
     ++out.labeled_slots;
   }
   out.body.append(body.substr(copied));
+  // Every insertion lies inside the root object, before its closing brace.
+  out.root_close += out.body.size() - body.size();
+  if (out.concord_open != std::string::npos) out.concord_open += concord_shift;
   return out;
 }
 
@@ -117,6 +133,31 @@ Result<std::string> extractAnswerText(std::string_view body, Endpoint endpoint) 
   JsonSpans j;
   if (!j.parse(body) || !j.isObject(j.root())) return badJson();
   return joinSlots(j, answerSlots(j, endpoint));
+}
+
+Result<std::string> attachProvenance(const LabeledBody& lb, std::string_view provenance_json) {
+  if (lb.concord_not_object)
+    return makeError("label.concord_not_object", "response member \"concord\" is not an object");
+  if (lb.concord_has_provenance)
+    return makeError("label.provenance_present", "response already carries concord.provenance");
+  const std::string& body = lb.body;
+  std::string out;
+  out.reserve(body.size() + provenance_json.size() + 32);
+  if (lb.concord_open != std::string::npos) {
+    out.append(body, 0, lb.concord_open);
+    out += "\"provenance\":";
+    out += provenance_json;
+    if (!lb.concord_empty) out += ',';
+    out.append(body, lb.concord_open);
+    return out;
+  }
+  bool empty_root = body.find_first_not_of(" \t\r\n", body.find('{') + 1) == lb.root_close;
+  out.append(body, 0, lb.root_close);
+  out += empty_root ? "\"concord\":{\"provenance\":" : ",\"concord\":{\"provenance\":";
+  out += provenance_json;
+  out += "}";
+  out.append(body, lb.root_close);
+  return out;
 }
 
 Result<std::string> attachProvenance(std::string_view body, std::string_view provenance_json) {

@@ -30,6 +30,12 @@ struct LabeledBody {
   std::string body;         // the edited JSON (unchanged if no text slot was found)
   std::string answer_text;  // the answer text as it was before labelling (for the manifest)
   int labeled_slots = 0;    // how many strings received the label
+  // Where attachProvenance(LabeledBody) splices, so it need not parse the body again.
+  size_t root_close = 0;                    // offset of the top-level closing brace
+  size_t concord_open = std::string::npos;  // just after '{' of a top-level "concord" object
+  bool concord_empty = true;
+  bool concord_has_provenance = false;
+  bool concord_not_object = false;
 };
 
 // Labels every answer text slot of the body:
@@ -57,5 +63,7 @@ Result<std::string> extractAnswerText(std::string_view response_json, Endpoint e
 // provenance member exists already the body is returned with an error).
 Result<std::string> attachProvenance(std::string_view response_json,
                                      std::string_view provenance_json);
+// The same on a labelResponse result, without parsing the body again (the hot path).
+Result<std::string> attachProvenance(const LabeledBody& labeled, std::string_view provenance_json);
 
 }  // namespace concord::label

@@ -53,7 +53,25 @@ bool JsonSpans::string(uint32_t& b, uint32_t& e) {
   if (pos_ >= doc_.size() || doc_[pos_] != '"') return false;
   b = static_cast<uint32_t>(pos_);
   ++pos_;
-  while (pos_ < doc_.size()) {
+  const size_t n = doc_.size();
+  while (pos_ < n) {
+    // Fast path: plain bytes (most of an answer) need no look; 8 at a time (SWAR: does the
+    // word hold a '"', a '\\' or a byte below 0x20?).
+    while (pos_ + 8 <= n) {
+      uint64_t v;
+      std::memcpy(&v, doc_.data() + pos_, 8);
+      constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+      uint64_t q = v ^ (kOnes * '"'), b = v ^ (kOnes * '\\');
+      uint64_t hit = ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | (v - kOnes * 0x20);
+      if (hit & ~v & kHigh) break;
+      pos_ += 8;
+    }
+    while (pos_ < n) {
+      unsigned char p = static_cast<unsigned char>(doc_[pos_]);
+      if (p == '"' || p == '\\' || p < 0x20) break;
+      ++pos_;
+    }
+    if (pos_ >= n) break;
     unsigned char c = static_cast<unsigned char>(doc_[pos_]);
     if (c == '"') {
       ++pos_;
@@ -179,8 +197,12 @@ std::string JsonSpans::str(uint32_t i) const {
 
 void appendJsonEscaped(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
+  size_t plain = 0;  // start of the pending run of bytes that need no escaping
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.substr(plain, i - plain));
+    plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -190,23 +212,22 @@ void appendJsonEscaped(std::string& out, std::string_view s) {
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
     }
   }
+  out.append(s.substr(plain));
 }
 
 bool decodeJsonString(std::string_view in, std::string& out) {
   out.reserve(out.size() + in.size());
   for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c != '\\') {
-      out += c;
+    if (in[i] != '\\') {
+      size_t esc = in.find('\\', i);
+      if (esc == std::string_view::npos) esc = in.size();
+      out.append(in.substr(i, esc - i));
+      i = esc - 1;
       continue;
     }
     if (++i >= in.size()) return false;

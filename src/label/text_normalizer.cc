@@ -1,5 +1,7 @@
 #include "label/text_normalizer.h"
 
+#include <cstring>
+
 #include "label/explicit_label.h"
 
 namespace concord::label {
@@ -31,52 +33,86 @@ bool isInvisible(uint32_t cp) {
   return (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
 }
 
+// Removes `label` from collapsed text `t` and repairs the spaces at the cut, so that the
+// result is collapsed again without a second pass over the text.
 void removeLabel(std::string& t, const std::string& label, const std::string& placement) {
   if (label.empty() || label.size() > t.size()) return;
   bool start = placement == "start" || placement == "first_turn";
   bool end = placement == "end";
-  if (start && t.compare(0, label.size(), label) == 0) {
-    t.erase(0, label.size());
-    return;
-  }
-  if (end && t.compare(t.size() - label.size(), label.size(), label) == 0) {
-    t.erase(t.size() - label.size());
-    return;
-  }
-  size_t at = t.find(label);
-  if (at != std::string::npos) t.erase(at, label.size());
+  size_t at = std::string::npos;
+  if (start && t.compare(0, label.size(), label) == 0) at = 0;
+  else if (end && t.compare(t.size() - label.size(), label.size(), label) == 0) at = t.size() - label.size();
+  else at = t.find(label);
+  if (at == std::string::npos) return;
+  t.erase(at, label.size());
+  if (at < t.size() && t[at] == ' ' && (at == 0 || t[at - 1] == ' ')) t.erase(at, 1);
+  else if (at == t.size() && at > 0 && t[at - 1] == ' ') t.erase(at - 1, 1);
 }
 
 }  // namespace
 
+namespace {
+// Byte classes for the fast scan: 0 = copy as is, 1 = ASCII whitespace, 2 = lead byte of a
+// sequence that may be Unicode whitespace or invisible (U+0085/00A0, U+1680, U+2000-206F,
+// U+3000, U+FEFF): decode and look.
+struct ByteClasses {
+  unsigned char c[256] = {};
+  constexpr ByteClasses() {
+    for (int b : {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20}) c[b] = 1;
+    for (int b : {0xC2, 0xE1, 0xE2, 0xE3, 0xEF}) c[b] = 2;
+  }
+};
+constexpr ByteClasses kClasses;
+}  // namespace
+
 std::string collapseWhitespace(std::string_view s) {
   std::string out;
-  out.reserve(s.size());
+  out.resize(s.size());
+  char* const base = out.data();
+  char* w = base;
   bool pending_space = false;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x21 && c < 0x7F) {  // fast path: visible ASCII
-      if (pending_space) {
-        if (!out.empty()) out += ' ';
-        pending_space = false;
-      }
-      out += static_cast<char>(c);
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    unsigned char k = kClasses.c[static_cast<unsigned char>(s[i])];
+    if (k == 1) {
+      pending_space = true;
       ++i;
       continue;
     }
-    uint32_t cp;
-    size_t n = decode(s, i, cp);
-    if (isSpace(cp)) {
-      pending_space = true;
-    } else if (!isInvisible(cp)) {
-      if (pending_space) {
-        if (!out.empty()) out += ' ';
-        pending_space = false;
+    size_t len;
+    if (k == 0) {
+      len = 1;
+      while (i + len < n) {
+        unsigned char b = static_cast<unsigned char>(s[i + len]);
+        if (kClasses.c[b] == 0) {
+          ++len;
+        } else if (b == ' ' && i + len + 1 < n &&
+                   kClasses.c[static_cast<unsigned char>(s[i + len + 1])] == 0) {
+          len += 2;  // a single space between plain bytes stays as it is
+        } else {
+          break;
+        }
       }
-      out.append(s.substr(i, n));
+    } else {
+      uint32_t cp;
+      len = decode(s, i, cp);
+      if (isSpace(cp)) {
+        pending_space = true;
+        i += len;
+        continue;
+      }
+      if (isInvisible(cp)) {
+        i += len;
+        continue;
+      }
     }
-    i += n;
+    if (pending_space && w != base) *w++ = ' ';
+    pending_space = false;
+    std::memcpy(w, s.data() + i, len);
+    w += len;
+    i += len;
   }
+  out.resize(w - base);
   return out;
 }
 
@@ -84,7 +120,7 @@ std::string normaliseForHash(std::string_view text, const std::vector<LabelAppli
   std::string t = collapseWhitespace(text);
   if (labels.empty()) return t;
   for (const auto& l : labels) removeLabel(t, collapseWhitespace(l.text), l.placement);
-  return collapseWhitespace(t);
+  return t;
 }
 
 std::string composeLabeledText(std::string_view answer, const std::vector<LabelApplied>& labels) {

@@ -126,3 +126,33 @@ TEST(AttachProvenance, MergesIntoExistingConcordObject) {
 
 }  // namespace
 }  // namespace concord::label
+
+namespace concord::label {
+namespace {
+
+// The offsets labelResponse records must give the same body as parsing again.
+TEST(AttachProvenance, FromLabeledBodyMatchesReparse) {
+  const char* bodies[] = {
+      R"({"choices":[{"message":{"content":"a\"b"}}],"usage":{}})",
+      R"({"concord":{"rules":["R"]},"choices":[{"message":{"content":"x"}},{"message":{"content":"y"}}]})",
+      R"({"choices":[{"message":{"content":"x"}}],"concord":{}})",
+      R"({"choices":[{"message":{"content":"x"}}],"concord":{ "a":1 } } )",
+      R"({ })",
+  };
+  for (const char* b : bodies) {
+    for (Placement p : {Placement::kStart, Placement::kEnd}) {
+      auto lb = labelResponse(b, Endpoint::kChatCompletions, p, "标签 \"L\"");
+      ASSERT_TRUE(lb.ok());
+      auto fast = attachProvenance(*lb, R"({"cid":"c"})");
+      auto slow = attachProvenance(lb->body, R"({"cid":"c"})");
+      ASSERT_TRUE(fast.ok() && slow.ok()) << b;
+      EXPECT_EQ(*fast, *slow) << b;
+      EXPECT_EQ(json::parse(*fast)["concord"]["provenance"]["cid"], "c");
+    }
+  }
+  auto dup = labelResponse(R"({"concord":{"provenance":1}})", Endpoint::kChatCompletions, Placement::kEnd, "L");
+  EXPECT_FALSE(attachProvenance(*dup, "{}").ok());
+}
+
+}  // namespace
+}  // namespace concord::label

@@ -41,6 +41,12 @@ TEST(TextNormalizer, AnswerContainingLabelTextStripsOnlyThePlacedOne) {
   EXPECT_EQ(normaliseForHash("AI\n\nThe AI is here.", s), "The AI is here.");
 }
 
+TEST(TextNormalizer, LabelMovedIntoTheMiddleIsStillRemoved) {
+  std::vector<LabelApplied> l = {{"R", "end", "AI  generated"}};
+  EXPECT_EQ(normaliseForHash("First part.\n AI generated \nSecond part.", l), "First part. Second part.");
+  EXPECT_EQ(normaliseForHash("AI generated", l), "");
+}
+
 TEST(TextNormalizer, EmptyLabelTextIsIgnored) {
   std::vector<LabelApplied> waived = {{"CN-LBL-9", "start", ""}};
   EXPECT_EQ(composeLabeledText("x", waived), "x");
