@@ -5,6 +5,7 @@
 
 #include "proxy/jsonl_audit.h"
 #include "proxy/policy_decide.h"
+#include "proxy/scanner_detect.h"
 
 namespace concord::cli {
 
@@ -38,6 +39,11 @@ Result<std::shared_ptr<const proxy::Snapshot>> GatewaySetup::build(
     snapshot->upstream_keys.emplace_back(key ? key : "");
   }
   snapshot->steps.audit = audit_;
+  if (config->detect.enabled) {
+    auto detect = proxy::ScannerDetect::create(config->detect.fail_open);
+    if (!detect) return detect.error();
+    snapshot->steps.detect = detect.value();
+  }
   if (!config->policy.vocabulary.empty()) {
     auto decide = proxy::PolicyDecide::create(*config);
     if (!decide) return decide.error();

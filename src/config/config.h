@@ -71,6 +71,11 @@ struct PolicyConfig {
   bool enable_unverified = false;
 };
 
+struct DetectConfig {
+  bool enabled = true;     // PII, secrets and injection detectors on every request
+  bool fail_open = false;  // false: a detector error denies the exchange (fail closed)
+};
+
 struct AdminConfig {
   std::string address = "127.0.0.1";
   uint16_t port = 0;  // 0 = no admin listener
@@ -88,6 +93,7 @@ struct Config {
   std::string keys_db;  // default <data_dir>/concord.db
   AuditConfig audit;
   PolicyConfig policy;
+  DetectConfig detect;
   AdminConfig admin;
   // `deployment.*` facts for the policy program, as strings ("true"/"false" for booleans).
   std::map<std::string, std::vector<std::string>> deployment;

@@ -195,7 +195,7 @@ void readDeployment(Reader& r, const YAML::Node& n, Config& c) {
 void readTop(Reader& r, const YAML::Node& root, Config& c) {
   if (!r.expectMap(root, "concord.yaml",
                    {"gateway", "listen", "limits", "retry", "upstreams", "storage", "audit",
-                    "policy", "admin", "deployment"}))
+                    "policy", "detect", "admin", "deployment"}))
     return;
   if (const auto g = root["gateway"]; g && r.expectMap(g, "gateway", {"id", "operator"})) {
     r.str(g, "id", c.gateway_id);
@@ -247,6 +247,10 @@ void readTop(Reader& r, const YAML::Node& root, Config& c) {
     r.str(p, "vocabulary", c.policy.vocabulary);
     r.strings(p, "packs", c.policy.packs);
     r.boolean(p, "enable_unverified", c.policy.enable_unverified);
+  }
+  if (const auto d = root["detect"]; d && r.expectMap(d, "detect", {"enabled", "fail_open"})) {
+    r.boolean(d, "enabled", c.detect.enabled);
+    r.boolean(d, "fail_open", c.detect.fail_open);
   }
   if (const auto a = root["admin"]; a && r.expectMap(a, "admin", {"address", "port"})) {
     r.str(a, "address", c.admin.address);

@@ -1,0 +1,28 @@
+#include "proxy/scanner_detect.h"
+
+namespace concord::proxy {
+
+Result<std::shared_ptr<ScannerDetect>> ScannerDetect::create(bool fail_open) {
+  auto scanner = detect::Scanner::build(detect::ScannerOptions{});
+  if (!scanner) return scanner.error();
+  return std::shared_ptr<ScannerDetect>(new ScannerDetect(scanner.value(), fail_open));
+}
+
+Status ScannerDetect::detect(const StepInput& in, std::vector<FindingRef>& findings) {
+  // Hyperscan scratch is per thread; workers are long-lived threads.
+  thread_local detect::ScanScratch scratch;
+  thread_local std::vector<detect::Finding> found;
+  for (size_t i = 0; i < in.view.segments.size(); ++i) {
+    found.clear();
+    const auto status = scanner_->scan(in.view.segments[i].text, scratch, found);
+    if (!status) {
+      if (fail_open_) continue;
+      return status;
+    }
+    for (const auto& f : found)
+      findings.push_back({std::string(f.kind), static_cast<uint32_t>(i), f.begin, f.end, f.score});
+  }
+  return Status();
+}
+
+}  // namespace concord::proxy

@@ -1,0 +1,28 @@
+// ScannerDetect: the detect step backed by the Hyperscan scanner (src/detect). Scans every text
+// segment of the request once and reports findings (kind, span within the segment, score) —
+// never the matched values. Fail mode per config: closed (a scanner error denies the exchange)
+// or open (the error is counted and the exchange goes on without findings). Any thread; each
+// worker thread keeps its own scratch.
+#pragma once
+
+#include <memory>
+
+#include "common/result.h"
+#include "detect/scanner.h"
+#include "proxy/steps.h"
+
+namespace concord::proxy {
+
+class ScannerDetect final : public DetectStep {
+ public:
+  static Result<std::shared_ptr<ScannerDetect>> create(bool fail_open);
+  Status detect(const StepInput& in, std::vector<FindingRef>& findings) override;
+
+ private:
+  ScannerDetect(std::shared_ptr<const detect::Scanner> scanner, bool fail_open)
+      : scanner_(std::move(scanner)), fail_open_(fail_open) {}
+  std::shared_ptr<const detect::Scanner> scanner_;
+  bool fail_open_;
+};
+
+}  // namespace concord::proxy
