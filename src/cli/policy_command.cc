@@ -36,8 +36,8 @@ int lint(const std::vector<std::string>& packs, const std::string& vocabulary, b
 int runPolicy(int argc, char** argv) {
   CLI::App app{"concord policy: lint, test, crosswalk and consensus over policy packs"};
   app.require_subcommand(1);
-  std::string vocabulary, packs_dir = "packs", format = "table", out_file, jurisdictions;
-  std::vector<std::string> files;
+  std::string vocabulary, format = "table", out_file, jurisdictions;
+  std::vector<std::string> files, packs_dirs;
   bool unverified = false, verbose = false, verified_only = false;
 
   auto* lint_cmd = app.add_subcommand("lint", "check packs against the vocabulary");
@@ -46,7 +46,7 @@ int runPolicy(int argc, char** argv) {
   lint_cmd->add_flag("--unverified", unverified, "compile confidence: U rules as enabled");
 
   auto* test_cmd = app.add_subcommand("test", "run pack tests (tests/packs/*.yaml)");
-  test_cmd->add_option("--packs", packs_dir, "pack directory");
+  test_cmd->add_option("--packs", packs_dirs, "pack directory or file (repeatable; default packs)");
   test_cmd->add_option("--vocabulary", vocabulary, "vocabulary file");
   test_cmd->add_option("tests", files, "test files or directories")->required();
   test_cmd->add_flag("--verified-only", verified_only, "leave confidence: U rules disabled");
@@ -54,13 +54,13 @@ int runPolicy(int argc, char** argv) {
 
   auto* cw_cmd = app.add_subcommand("crosswalk", "concept x jurisdiction matrix with conflicts");
   cw_cmd->add_option("--jurisdictions", jurisdictions, "e.g. EU,CN,US-CA")->required();
-  cw_cmd->add_option("--packs", packs_dir, "pack directory");
+  cw_cmd->add_option("--packs", packs_dirs, "pack directory or file (repeatable; default packs)");
   cw_cmd->add_option("--vocabulary", vocabulary, "vocabulary file");
   cw_cmd->add_option("--format", format, "table|json|md");
 
   auto* cons_cmd = app.add_subcommand("consensus", "merged strictest profile as a pack, or its conflicts");
   cons_cmd->add_option("--jurisdictions", jurisdictions, "e.g. EU,CN,US-CA")->required();
-  cons_cmd->add_option("--packs", packs_dir, "pack directory");
+  cons_cmd->add_option("--packs", packs_dirs, "pack directory or file (repeatable; default packs)");
   cons_cmd->add_option("--vocabulary", vocabulary, "vocabulary file");
   cons_cmd->add_option("--out", out_file, "write the pack here (default: stdout)");
   cons_cmd->add_option("--format", format, "conflict list format: table|json|md");
@@ -82,7 +82,8 @@ int runPolicy(int argc, char** argv) {
   }
   if (lint_cmd->parsed()) return lint(files, vocabulary, unverified);
 
-  auto program = loadForCli(vocabulary, {packs_dir}, test_cmd->parsed() ? !verified_only : unverified);
+  if (packs_dirs.empty()) packs_dirs.push_back("packs");
+  auto program = loadForCli(vocabulary, packs_dirs, test_cmd->parsed() ? !verified_only : unverified);
   if (!program) return 2;
   if (test_cmd->parsed()) {
     PackTestReport rep = runPackTests(*program, files);
@@ -100,7 +101,10 @@ int runPolicy(int argc, char** argv) {
   }
   Consensus c = buildConsensus(*program, js);
   if (!c.ok) {
-    std::cout << "irreconcilable conflicts:\n" << renderConflicts(c.conflicts, *fmt);
+    std::vector<Conflict> hard;
+    for (const auto& x : c.conflicts)
+      if (x.irreconcilable) hard.push_back(x);
+    std::cout << "irreconcilable conflicts:\n" << renderConflicts(hard, *fmt);
     return 1;
   }
   if (out_file.empty()) {

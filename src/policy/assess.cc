@@ -16,6 +16,7 @@ enum class Tri { kFalse, kTrue, kUnknown };
 
 std::vector<std::string> scalars(const YAML::Node& n) {
   std::vector<std::string> v;
+  if (!n) return v;
   if (n.IsScalar()) v.push_back(n.Scalar());
   else if (n.IsSequence())
     for (const auto& x : n)

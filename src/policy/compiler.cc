@@ -569,7 +569,7 @@ static std::vector<std::string> expandPaths(const std::vector<std::string>& path
       }
       std::sort(files.begin(), files.end());
       out.insert(out.end(), files.begin(), files.end());
-    } else {
+    } else if (fs::path(p).filename() != "vocabulary.yaml") {  // `packs/*.yaml` globs include it
       out.push_back(p);
     }
   }

@@ -68,9 +68,6 @@ bool mergeParam(const ParamDef* def, Param& into, const Param& from) {
     return true;
   }
   if (merge == "equal") return into.list == from.list;
-  if (def && def->type == "enum" && merge != "first") {
-    // enum ordered by `values`: max/min handled above; keep the first otherwise
-  }
   return true;  // first: any listed value satisfies everyone; keep the first
 }
 
@@ -81,7 +78,9 @@ void emitPred(YAML::Emitter& e, const Program& p, int id, const std::vector<std:
   e << YAML::Key << f.name << YAML::Value;
   switch (pr.kind) {
     case PredKind::kAnyOf: {
-      const auto& vals = (juris_override && f.name == "principal.jurisdictions") ? *juris_override : pr.values;
+      // Jurisdiction-like facts are widened to every chosen jurisdiction.
+      const bool widen = juris_override && (f.name == "principal.jurisdictions" || f.name == "system.markets");
+      const auto& vals = widen ? *juris_override : pr.values;
       e << YAML::Flow << YAML::BeginSeq;
       for (const auto& v : vals) e << v;
       e << YAML::EndSeq;
@@ -137,7 +136,7 @@ Consensus buildConsensus(const Program& program, const std::vector<std::string>&
   const Vocabulary& v = program.vocabulary();
   for (const Tension* t : tensionsFor(v, chosen))
     out.conflicts.push_back(Conflict{t->concept_id, "tension", t->title + ": " + t->resolution, t->id,
-                                     t->jurisdictions, t->irreconcilable});
+                                     t->jurisdictions, t->irreconcilableFor(chosen)});
   // Group the chosen jurisdictions' rules by (concept, action).
   std::map<std::pair<std::string, int>, std::vector<const Rule*>> groups;
   for (const auto& r : program.rules()) {
@@ -252,11 +251,6 @@ Consensus buildConsensus(const Program& program, const std::vector<std::string>&
     if (!r.summary.empty()) e << YAML::Key << "summary" << YAML::Value << r.summary;
     if (!r.preds.empty()) {
       e << YAML::Key << "when" << YAML::Value;
-      const ConceptDef* cdef = v.conceptDef(r.concept_id);
-      bool per_origin = false;
-      if (cdef)
-        for (const auto& pd : cdef->params) per_origin = per_origin || pd.merge == "intersect";
-      std::map<int, double> lower;
       YAML::Node parsed = YAML::Load(d.when_text);
       e << parsed;
     }

@@ -76,6 +76,10 @@ Crosswalk buildCrosswalk(const Program& program, const std::vector<std::string>&
     for (const auto& c : row.cells)
       for (const auto& [n, _] : c.params) names.insert(n);
     for (const auto& n : names) {
+      // Free text (notices, messages, recipients) always differs; only typed parameters of the
+      // vocabulary are compared.
+      const ParamDef* typed = def.param(n);
+      if (!typed || typed->type == "text_map") continue;
       std::set<std::string> seen;
       std::vector<std::string> who;
       for (size_t i = 0; i < chosen.size(); ++i)
@@ -119,7 +123,7 @@ Crosswalk buildCrosswalk(const Program& program, const std::vector<std::string>&
                                     "", {floor_j, ceil_j}, true});
   for (const Tension* t : tensionsFor(v, chosen))
     cw.conflicts.push_back(Conflict{t->concept_id, "tension", t->title + ": " + t->resolution, t->id,
-                                    t->jurisdictions, t->irreconcilable});
+                                    t->jurisdictions, t->irreconcilableFor(chosen)});
   return cw;
 }
 

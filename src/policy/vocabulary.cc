@@ -41,6 +41,19 @@ bool hierarchicalMatch(const std::string& rule_value, const std::string& fact_va
          fact_value[rule_value.size()] == '-';
 }
 
+bool Tension::irreconcilableFor(const std::vector<std::string>& chosen) const {
+  if (!irreconcilable) return false;
+  const auto& side = irreconcilable_between.empty() ? jurisdictions : irreconcilable_between;
+  int matched = 0;
+  for (const auto& j : side)
+    for (const auto& c : chosen)
+      if (jurisdictionMatches(j, c)) {
+        ++matched;
+        break;
+      }
+  return matched >= 2;
+}
+
 bool jurisdictionMatches(const std::string& rule, const std::string& selected) {
   return hierarchicalMatch(rule, selected) || hierarchicalMatch(selected, rule);
 }
@@ -146,6 +159,9 @@ std::optional<Vocabulary> readVocabulary(const std::string& path, const std::str
       if (t["irreconcilable"]) x.irreconcilable = t["irreconcilable"].as<bool>(false);
       if (t["jurisdictions"])
         if (auto j = stringsOf(t["jurisdictions"], file, diags, "jurisdictions")) x.jurisdictions = *j;
+      if (t["irreconcilable_between"])
+        if (auto j = stringsOf(t["irreconcilable_between"], file, diags, "irreconcilable_between"))
+          x.irreconcilable_between = *j;
       if (!x.concept_id.empty() && !v.conceptDef(x.concept_id))
         diags.error(posOf(file, t["concept"]), "policy.unknown_concept",
                     "tension " + x.id + ": unknown concept `" + x.concept_id + "`");

@@ -43,7 +43,10 @@ struct ConceptDef {
 struct Tension {
   std::string id, concept_id, title, resolution;
   std::vector<std::string> jurisdictions;
+  std::vector<std::string> irreconcilable_between;  // empty: any two of `jurisdictions`
   bool irreconcilable = false;
+  // Irreconcilable for this choice of jurisdictions (needs two of the conflicting ones).
+  bool irreconcilableFor(const std::vector<std::string>& chosen) const;
 };
 
 struct Vocabulary {
