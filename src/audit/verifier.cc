@@ -147,9 +147,8 @@ class Run {
   }
 
   void checkCheckpoints(uint64_t last) {
-    std::string trusted_hex = toHex(reinterpret_cast<const uint8_t*>(o_.trusted_key_raw.data()), o_.trusted_key_raw.size());
     std::set<std::string> trusted;
-    if (!trusted_hex.empty()) trusted.insert(trusted_hex);
+    for (const auto& k : o_.trusted_keys) trusted.insert(toHex(reinterpret_cast<const uint8_t*>(k.data()), k.size()));
     // Newest first: a rotation record in a segment sealed by a trusted key vouches for the old key.
     for (uint64_t n = last + 1; n-- > 0;) {
       if (!segs_.count(n) && !ckpts_.count(n)) continue;

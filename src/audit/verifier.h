@@ -22,7 +22,7 @@ struct Problem {
 
 struct VerifyOptions {
   std::string dir;
-  std::string trusted_key_raw;  // 32-byte Ed25519 public key; empty = trust none (all untrusted)
+  std::vector<std::string> trusted_keys;  // raw 32-byte Ed25519 public keys; empty = trust none
   bool require_sealed = false;  // an unsealed last segment is a problem too
 };
 

@@ -236,8 +236,9 @@ void diskFaultScenario(SimulatedFileSystem::Fault fault, Durability durability) 
   std::set<std::string> present = idsIn(fs, "/sim/audit");
   for (const auto& id : acks.ok) EXPECT_TRUE(present.count(id)) << "acknowledged " << id << " lost";
   EXPECT_FALSE(present.count("refused"));
-  if (durability == Durability::kStrict)
+  if (durability == Durability::kStrict) {
     for (const auto& id : acks.failed) EXPECT_FALSE(present.count(id)) << id;
+  }
   auto rep = verifyDir(fs, "/sim/audit", kPub, true);
   EXPECT_TRUE(rep.ok()) << rep.text();
 }
@@ -264,11 +265,11 @@ TEST(AuditLog, KeyRotationIsRecordedAndVerifies) {
   }
   VerifyOptions vo;
   vo.dir = "/sim/audit";
-  vo.trusted_key_raw = (*k2)->publicKeyRaw();
+  vo.trusted_keys = {(*k2)->publicKeyRaw()};
   auto rep = verifyLog(fs, vo);
   ASSERT_TRUE(rep);
   EXPECT_TRUE(rep->ok()) << rep->text();
-  vo.trusted_key_raw = (*k1)->publicKeyRaw();  // the old key alone cannot vouch for the new
+  vo.trusted_keys = {(*k1)->publicKeyRaw()};  // the old key alone cannot vouch for the new
   rep = verifyLog(fs, vo);
   EXPECT_FALSE(rep->ok());
 }
@@ -307,7 +308,9 @@ TEST(AuditLog, PruneDeletesOnlyOldWholeSegmentsAndRecordsIt) {
   // Deleting one more segment by hand is caught: no prune record covers it.
   auto names = *fs.list("/sim/audit");
   for (const auto& n : names)
-    if (n == segmentName(7)) ASSERT_TRUE(fs.remove("/sim/audit/" + n));
+    if (n == segmentName(7)) {
+      ASSERT_TRUE(fs.remove("/sim/audit/" + n));
+    }
   rep = verifyDir(fs, "/sim/audit", kPub, true);
   EXPECT_FALSE(rep.ok());
 }

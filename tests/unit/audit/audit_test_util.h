@@ -61,7 +61,7 @@ inline VerifyReport verifyDir(FileSystem& fs, const std::string& dir, const std:
   VerifyOptions vo;
   vo.dir = dir;
   auto pub = loadPublicKeyRaw(fs, pub_path);
-  if (pub) vo.trusted_key_raw = *pub;
+  if (pub) vo.trusted_keys = {*pub};
   vo.require_sealed = require_sealed;
   auto r = verifyLog(fs, vo);
   return r ? *r : VerifyReport{{{"-", -1, "verify_failed", r.error().message}}};

@@ -214,7 +214,7 @@ TEST(AuditTamper, EveryFlippedByteIsCaught) {
                                                        {segPath(2), 11}, {ckptPath(0), 11}, {ckptPath(2), 11}};
   VerifyOptions vo;
   vo.dir = kDir;
-  vo.trusted_key_raw = *loadPublicKeyRaw(fs, kPub);
+  vo.trusted_keys = {*loadPublicKeyRaw(fs, kPub)};
   size_t flips = 0, caught = 0;
   for (const auto& [path, stride] : files) {
     const std::string original = fs.contentsForTest(path);
