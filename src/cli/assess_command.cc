@@ -15,12 +15,13 @@ namespace concord::cli {
 int runAssess(int argc, char** argv) {
   using namespace concord::policy;
   CLI::App app{"concord assess: the obligations that bind a system manifest"};
-  std::string manifest, as_of, format = "table", packs_dir = "packs", vocabulary;
+  std::vector<std::string> packs_dirs;
+  std::string manifest, as_of, format = "table", vocabulary;
   bool unverified = false;
   app.add_option("manifest", manifest, "system manifest YAML (see docs/policy-language.md)")->required();
   app.add_option("--as-of", as_of, "date YYYY-MM-DD (default: today, UTC)");
   app.add_option("--format", format, "table|json|md");
-  app.add_option("--packs", packs_dir, "pack directory");
+  app.add_option("--packs", packs_dirs, "pack directory or file (repeatable; default packs)");
   app.add_option("--vocabulary", vocabulary, "vocabulary file");
   app.add_flag("--unverified", unverified, "also list confidence: U rules");
   try {
@@ -46,7 +47,8 @@ int runAssess(int argc, char** argv) {
     std::fprintf(stderr, "concord assess: %s: %s\n", m.error().code.c_str(), m.error().message.c_str());
     return 2;
   }
-  auto program = loadForCli(vocabulary, {packs_dir}, unverified);
+  if (packs_dirs.empty()) packs_dirs.push_back("packs");
+  auto program = loadForCli(vocabulary, packs_dirs, unverified);
   if (!program) return 2;
   std::cout << renderAssessment(assess(*program, *m, *day, unverified), *fmt);
   return 0;

@@ -30,11 +30,12 @@ std::vector<std::string> scalars(const YAML::Node& n) {
 int runCheck(int argc, char** argv) {
   using namespace concord::policy;
   CLI::App app{"concord check: the policy decision for one request, explained"};
-  std::string principal_file, request_file, packs_dir = "packs", vocabulary, as_of, endpoint;
+  std::vector<std::string> packs_dirs;
+  std::string principal_file, request_file, vocabulary, as_of, endpoint;
   bool unverified = false, json_out = false;
   app.add_option("--principal", principal_file, "principal YAML")->required();
   app.add_option("request", request_file, "OpenAI request body (JSON)")->required();
-  app.add_option("--packs", packs_dir, "pack directory");
+  app.add_option("--packs", packs_dirs, "pack directory or file (repeatable; default packs)");
   app.add_option("--vocabulary", vocabulary, "vocabulary file");
   app.add_option("--as-of", as_of, "date YYYY-MM-DD (default: today)");
   app.add_option("--endpoint", endpoint, "chat.completions|completions|embeddings|responses (default: from the body)");
@@ -97,7 +98,8 @@ int runCheck(int argc, char** argv) {
   const bool tools = body.contains("tools") && body["tools"].is_array() && !body["tools"].empty();
   flat["request.tools_present"] = {tools ? "true" : "false"};
 
-  auto program = loadForCli(vocabulary, {packs_dir}, unverified);
+  if (packs_dirs.empty()) packs_dirs.push_back("packs");
+  auto program = loadForCli(vocabulary, packs_dirs, unverified);
   if (!program) return 2;
   FactBuilder fb;
   if (Status st = buildFacts(*program, flat, findings, routes, *day, fb); !st.ok()) {
@@ -105,7 +107,6 @@ int runCheck(int argc, char** argv) {
     return 2;
   }
   Decision d = program->decide(fb.facts, fb.routes);
-  const auto sat = program->satisfiedForTest(fb.facts);
   if (json_out) {
     nlohmann::json j{{"verdict", verdictName(d.verdict)}, {"deciding_rule", std::string(d.deciding_rule)},
                      {"message", std::string(d.denial_message)}, {"route_constrained", d.route_constrained},
@@ -141,7 +142,6 @@ int runCheck(int argc, char** argv) {
       std::cout << (d.allowed_routes.empty() ? " none" : "") << "\n";
     }
   }
-  (void)sat;
   return d.verdict == Verdict::kAllow ? 0 : 1;
 }
 

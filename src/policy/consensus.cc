@@ -42,6 +42,11 @@ bool mergeParam(const ParamDef* def, Param& into, const Param& from) {
   if (merge == "max" || merge == "min" || merge == "min_nonzero") {
     const std::string& a = into.list[0];
     const std::string& b = from.list[0];
+    if (def && def->type == "enum") {  // ordered by the vocabulary's `values`
+      auto rank = [&](const std::string& x) { return std::find(def->values.begin(), def->values.end(), x) - def->values.begin(); };
+      if (merge == "max" ? rank(b) > rank(a) : rank(b) < rank(a)) into.list = from.list;
+      return true;
+    }
     if (merge == "max") { if (numericLess(a, b)) into.list = from.list; }
     else if (merge == "min") { if (numericLess(b, a)) into.list = from.list; }
     else {

@@ -2,6 +2,7 @@
 #include "policy/program.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "policy/yaml_source.h"
 
@@ -89,6 +90,21 @@ const Rule* Program::rule(std::string_view id) const {
 
 std::string Program::describePred(int id) const {
   const Pred& p = preds_[static_cast<size_t>(id)];
+  if (p.kind == PredKind::kRange) {
+    const FactDef& f = vocab_.facts[static_cast<size_t>(p.fact)];
+    auto fmt = [&](double x) {
+      if (f.type == FactType::kDate) return formatDay(static_cast<int32_t>(x));
+      char b[40];
+      std::snprintf(b, sizeof b, "%g", x);
+      return std::string(b);
+    };
+    if (p.lo == p.hi) return f.name + " = " + fmt(p.lo);
+    std::string s = f.name;
+    if (p.lo > -1e307) s += std::string(p.lo_incl ? " >= " : " > ") + fmt(p.lo);
+    if (p.lo > -1e307 && p.hi < 1e307) s += " and";
+    if (p.hi < 1e307) s += std::string(p.hi_incl ? " <= " : " < ") + fmt(p.hi);
+    return s;
+  }
   if (p.kind != PredKind::kNot) return p.key;
   std::string s = "not {";
   for (size_t i = 0; i < p.children.size(); ++i) s += (i ? ", " : " ") + describePred(p.children[i]);
