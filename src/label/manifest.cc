@@ -19,9 +19,9 @@ void str(std::string& out, std::string_view name, std::string_view value, bool c
 }  // namespace
 
 Manifest makeManifest(const ManifestContext& ctx, std::string_view answer, int64_t now_micros,
-                      std::string key_id) {
+                      std::string key_id, std::string content_id) {
   Manifest m;
-  m.content_id = randomContentId();
+  m.content_id = content_id.empty() ? randomContentId() : std::move(content_id);
   m.producer = ctx.producer;
   m.gateway_id = ctx.gateway_id;
   m.gateway_version = ctx.gateway_version;

@@ -40,10 +40,11 @@ struct ManifestContext {
   std::vector<LabelApplied> labels;
 };
 
-// New manifest: random content id, `created` from `now_micros`, hash of the answer as it was
-// before labelling (answerHash), key id from the signer.
+// New manifest: `created` from `now_micros`, hash of the answer as it was before labelling
+// (answerHash), key id from the signer. `content_id` empty = a new random one; a stream passes
+// the id it already sent in the x-concord-content-id header (randomContentId()).
 Manifest makeManifest(const ManifestContext& ctx, std::string_view unlabelled_answer,
-                      int64_t now_micros, std::string key_id);
+                      int64_t now_micros, std::string key_id, std::string content_id = {});
 
 // Canonical bytes: a JSON object, members in byte order of their names, no whitespace,
 // strings escaped minimally (RFC 8785 for this schema). Deterministic; the signed leaf.

@@ -45,6 +45,13 @@ TEST(Manifest, ParseRoundTripsAnyMemberOrder) {
   EXPECT_EQ(canonicalBytes(*p), canonicalBytes(m));
 }
 
+TEST(Manifest, StreamPassesTheContentIdItAnnounced) {
+  std::string cid = randomContentId();
+  Manifest m = makeManifest(ManifestContext{}, "x", 0, "k", cid);
+  EXPECT_EQ(m.content_id, cid);
+  EXPECT_NE(makeManifest(ManifestContext{}, "x", 0, "k").content_id, cid);
+}
+
 TEST(Manifest, ParseIsStrict) {
   std::string c = canonicalBytes(sample());
   nlohmann::json j = nlohmann::json::parse(c);
