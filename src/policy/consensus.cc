@@ -18,6 +18,7 @@ struct Draft {
   std::vector<Param> params;
   std::string when_text;  // for dedup
   std::vector<std::string> cites;
+  int32_t from_day = INT32_MIN, until_day = INT32_MAX;
 };
 
 bool numericLess(const std::string& a, const std::string& b) {
@@ -153,7 +154,7 @@ Consensus buildConsensus(const Program& program, const std::vector<std::string>&
   std::vector<Draft> drafts;
   for (auto& [key, rules] : groups) {
     const ConceptDef* cdef = v.conceptDef(key.first);
-    bool per_origin = false;
+    bool per_origin = static_cast<Action>(key.second) == Action::kRoute;
     if (cdef)
       for (const auto& pd : cdef->params) per_origin = per_origin || pd.merge == "intersect";
     // Merged parameters of the group.
@@ -186,6 +187,8 @@ Consensus buildConsensus(const Program& program, const std::vector<std::string>&
     for (const Rule* r : rules) {
       Draft d;
       d.rule = r;
+      d.from_day = r->from_day;
+      d.until_day = r->until_day;
       d.params = merged;
       for (const auto& p : r->params) {
         const ParamDef* pd = cdef ? cdef->param(p.name) : nullptr;
@@ -198,8 +201,10 @@ Consensus buildConsensus(const Program& program, const std::vector<std::string>&
       bool dup = false;
       for (auto& other : drafts)
         if (other.rule->concept_id == r->concept_id && other.rule->action == r->action && other.when_text == d.when_text &&
-            other.rule->mode == r->mode && other.rule->from_day == r->from_day) {
+            other.rule->mode == r->mode) {
           other.cites.push_back(d.cites[0]);
+          other.from_day = std::min(other.from_day, r->from_day);  // the earliest start is the strictest
+          other.until_day = std::max(other.until_day, r->until_day);
           dup = true;
           break;
         }
@@ -208,11 +213,12 @@ Consensus buildConsensus(const Program& program, const std::vector<std::string>&
   }
   // A floor above a ceiling cannot be met.
   int max_min = 0, min_max = 0;
-  for (const auto& d : drafts) {
-    max_min = std::max(max_min, d.rule->retention_min_days);
-    if (d.rule->retention_max_days > 0 && (min_max == 0 || d.rule->retention_max_days < min_max))
-      min_max = d.rule->retention_max_days;
-  }
+  for (const auto& [key, rules] : groups)
+    for (const Rule* r : rules) {
+      max_min = std::max(max_min, r->retention_min_days);
+      if (r->retention_max_days > 0 && (min_max == 0 || r->retention_max_days < min_max))
+        min_max = r->retention_max_days;
+    }
   if (min_max > 0 && max_min > min_max)
     out.conflicts.push_back(Conflict{"logging.retention_min", "retention",
                                      "minimum retention " + std::to_string(max_min) +
@@ -242,10 +248,10 @@ Consensus buildConsensus(const Program& program, const std::vector<std::string>&
     e << YAML::Key << "jurisdiction" << YAML::Value << jlist;
     e << YAML::Key << "concept" << YAML::Value << r.concept_id;
     if (!r.binds.empty()) e << YAML::Key << "binds" << YAML::Value << r.binds;
-    if (r.from_day != INT32_MIN || r.until_day != INT32_MAX) {
+    if (d.from_day != INT32_MIN || d.until_day != INT32_MAX) {
       e << YAML::Key << "effective" << YAML::Value << YAML::Flow << YAML::BeginMap;
-      if (r.from_day != INT32_MIN) e << YAML::Key << "from" << YAML::Value << formatDay(r.from_day);
-      if (r.until_day != INT32_MAX) e << YAML::Key << "until" << YAML::Value << formatDay(r.until_day);
+      if (d.from_day != INT32_MIN) e << YAML::Key << "from" << YAML::Value << formatDay(d.from_day);
+      if (d.until_day != INT32_MAX) e << YAML::Key << "until" << YAML::Value << formatDay(d.until_day);
       e << YAML::EndMap;
     }
     e << YAML::Key << "confidence" << YAML::Value << r.confidence;

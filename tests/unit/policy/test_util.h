@@ -48,7 +48,7 @@ facts:
   date:                    { type: date }
 tensions:
   - { id: T5, concept: logging.retention_min, jurisdictions: [EU, CN, US-CO], irreconcilable: false, title: "retention" }
-  - { id: T9, concept: procurement.neutrality, jurisdictions: [CN, US, EU], irreconcilable: true, title: "values vs neutrality" }
+  - { id: T9, concept: procurement.neutrality, jurisdictions: [CN, US, EU], irreconcilable: true, irreconcilable_between: [CN, US], title: "values vs neutrality" }
 )YAML";
 
 inline LoadOptions inlineOptions(std::vector<std::string> packs) {
