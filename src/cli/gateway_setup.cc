@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "proxy/jsonl_audit.h"
+#include "proxy/label_apply.h"
 #include "proxy/policy_decide.h"
 #include "proxy/scanner_detect.h"
 
@@ -48,6 +49,7 @@ Result<std::shared_ptr<const proxy::Snapshot>> GatewaySetup::build(
     auto decide = proxy::PolicyDecide::create(*config);
     if (!decide) return decide.error();
     snapshot->steps.decide = decide.value();
+    snapshot->steps.label = std::make_shared<proxy::LabelApply>();
   }
   return std::shared_ptr<const proxy::Snapshot>(std::move(snapshot));
 }

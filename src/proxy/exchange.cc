@@ -50,6 +50,9 @@ std::string streamErrorEvent(std::string_view code, std::string_view message) {
   return event;
 }
 
+// A default argument that is not a temporary (GCC 12 mishandles temporaries in co_await).
+const std::vector<std::pair<std::string, std::string>> kNoHeaders;
+
 class Exchange {
  public:
   Exchange(Gateway& gateway, http::Request& request, http::ResponseSink& sink)
@@ -118,15 +121,15 @@ class Exchange {
     if (candidates.empty())
       co_return reject(api::notFound("model '" + record_.model + "' is not served here",
                                             "model_not_found"));
-    const StepInput input{principal_, view_, candidates, record_.time_micros};
-
-    // 4. detect: findings over every text segment.
-    if (auto st = snapshot_->steps.detect->detect(input, record_.findings); !st)
+    // 4. detect: findings over every text segment, and the language of the user's turns.
+    auto& detector = *snapshot_->steps.detect;
+    if (auto st = detector.detect(input(), record_.findings); !st)
       co_return reject({503, "server_error", "detector_failed",
                                "a detector failed and the policy fails closed: " + st.error().message});
+    language_ = detector.language(view_);
 
     // 5. decide: the policy program turns facts into a verdict.
-    verdict_ = snapshot_->steps.decide->decide(input, record_.findings);
+    verdict_ = snapshot_->steps.decide->decide(input(), record_.findings);
     record_.rules = verdict_.rules;
 
     // 6. enforce: deny, hold, route constraints.
@@ -198,9 +201,10 @@ class Exchange {
     const auto usage = api::extractUsage(body);
     setUsage(usage);
     // 8. label
-    if (upstream_.status < 300)
-      record_.labels = snapshot_->steps.label->labelBody(StepInput{principal_, view_, snapshot_->router->candidatesFor(view_.model), record_.time_micros}, verdict_, body);
-    co_await respond(upstream_.status, body, content_type);
+    LabelResult labels;
+    if (upstream_.status < 300) labels = snapshot_->steps.label->labelBody(input(), verdict_, body);
+    record_.labels = labels.rule_ids;
+    co_await respond(upstream_.status, body, content_type, labels.headers);
   }
 
   // Streaming: each upstream piece is cut into whole SSE events and forwarded at once.
@@ -215,6 +219,9 @@ class Exchange {
                                     {"x-concord-upstream", record_.upstream},
                                     {"x-concord-overhead-us", overhead}};
     co_await sink_.beginStream(upstream_.status, headers);
+    // 8. label: a labeller sees every event; without one, events pass as they came.
+    auto labeller = upstream_.status < 300 ? snapshot_->steps.label->labelStream(input(), verdict_) : nullptr;
+    std::string labelled;
     api::SseSplitter splitter;
     bool saw_done = false, client_gone = false;
     std::string_view piece;
@@ -231,11 +238,26 @@ class Exchange {
         break;
       }
       if (events.empty()) continue;
+      std::string_view out = events;
+      if (labeller) {
+        labelled.clear();
+        std::string before, after;
+        api::forEachEvent(events, [&](std::string_view raw, std::string_view data) {
+          if (data == "[DONE]") labelled += labeller->finish();
+          else if (!data.empty()) labeller->event(data, before, after);
+          labelled += before;
+          labelled += raw;
+          labelled += after;
+          before.clear();
+          after.clear();
+        });
+        out = labelled;
+      }
       api::forEachEventData(events, [&](std::string_view data) {
         if (data == "[DONE]") saw_done = true;
         else if (data.find("\"usage\"") != std::string_view::npos) setUsage(api::extractUsage(data));
       });
-      if (!co_await sink_.sendChunk(events)) {
+      if (!co_await sink_.sendChunk(out)) {
         client_gone = true;  // the client left: stop the upstream too
         break;
       }
@@ -245,6 +267,7 @@ class Exchange {
       upstream_.connection->close();
     }
     releaseConnection(upstream_);
+    if (labeller) record_.labels = labeller->result().rule_ids;
     if (client_gone) {
       record_.error_code = "client_disconnected";
       gw_.metrics().count("concord_client_disconnects_total", "");
@@ -281,13 +304,15 @@ class Exchange {
   }
 
   // The one place a whole answer leaves: with Concord's own headers.
-  asio::awaitable<void> respond(int status, std::string_view body, std::string_view content_type) {
+  asio::awaitable<void> respond(int status, std::string_view body, std::string_view content_type,
+                                const std::vector<std::pair<std::string, std::string>>& extra = kNoHeaders) {
     const auto overhead = std::to_string(overheadMicros());
-    const http::Header headers[] = {{"Content-Type", content_type},
-                                    {"x-concord-request-id", record_.exchange_id},
-                                    {"x-concord-overhead-us", overhead},
-                                    {"x-concord-upstream", record_.upstream}};
-    co_await sink_.send(status, std::span(headers, record_.upstream.empty() ? 3 : 4), body);
+    std::vector<http::Header> headers{{"Content-Type", content_type},
+                                      {"x-concord-request-id", record_.exchange_id},
+                                      {"x-concord-overhead-us", overhead}};
+    if (!record_.upstream.empty()) headers.push_back({"x-concord-upstream", record_.upstream});
+    for (const auto& [name, value] : extra) headers.push_back({name, value});
+    co_await sink_.send(status, headers, body);
   }
 
   // Steps refuse by recording the error; run() answers it once the steps have returned.
@@ -326,6 +351,11 @@ class Exchange {
     record_.total_tokens = usage.total_tokens;
   }
 
+  StepInput input() const {
+    return {principal_, view_, snapshot_->router->candidatesFor(view_.model), record_.time_micros,
+            language_};
+  }
+
   int64_t overheadMicros() const {
     return (nowNanos() - start_nanos_ - upstream_nanos_) / 1000;
   }
@@ -356,6 +386,7 @@ class Exchange {
   Endpoint endpoint_ = Endpoint::kUnknown;
   Principal principal_;
   api::RequestView view_;
+  std::string language_;
   Verdict verdict_;
   ForwardOutcome upstream_;
   ExchangeRecord record_;

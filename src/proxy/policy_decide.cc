@@ -54,7 +54,10 @@ Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>&
       for (const auto i : decision.allowed_routes)
         if (i < verdict.route_allowed.size()) verdict.route_allowed[i] = true;
   }
-  for (const auto& l : decision.labels) verdict.label_rule_ids.emplace_back(l.rule_id);
+  const std::string_view language = in.principal.locale.empty() ? in.language : in.principal.locale;
+  for (const auto& l : decision.labels)
+    verdict.labels.push_back({std::string(l.rule_id), policy::placementName(l.placement),
+                              std::string(l.textFor(language))});
   return verdict;
 }
 

@@ -16,6 +16,13 @@
 
 namespace concord::proxy {
 
+// One visible label the policy requires, with its text already in the user's language.
+struct LabelPlan {
+  std::string rule_id;
+  std::string placement;  // start | end | first_turn
+  std::string text;       // empty: machine-readable layer only
+};
+
 // What the decide step returns; the exchange enforces it (decisions are values).
 struct Verdict {
   enum class Action { kAllow, kDeny, kHold } action = Action::kAllow;
@@ -23,7 +30,7 @@ struct Verdict {
   std::string message;                 // for deny/hold, shown to the client
   std::vector<bool> route_allowed;     // per candidate route; empty = all allowed
   bool route_constrained = false;
-  std::vector<std::string> label_rule_ids;  // label obligations handed to the label step
+  std::vector<LabelPlan> labels;       // label obligations handed to the label step
 };
 
 // Per-exchange inputs the steps read.
@@ -32,6 +39,7 @@ struct StepInput {
   const api::RequestView& view;
   const std::vector<RouteCandidate>& candidates;
   int64_t now_micros;
+  std::string_view language;  // of the user's turns ("" until the detect step knows it)
 };
 
 class DetectStep {
@@ -40,6 +48,8 @@ class DetectStep {
   // Appends findings for the request's text segments. A failing detector returns an error;
   // the exchange then denies (fail closed) unless the step says otherwise.
   virtual Status detect(const StepInput& in, std::vector<FindingRef>& findings) = 0;
+  // The language of the user's turns (ISO 639-1, e.g. "zh"), "" if unknown.
+  virtual std::string language(const api::RequestView&) { return {}; }
 };
 
 class DecideStep {
@@ -48,13 +58,30 @@ class DecideStep {
   virtual Verdict decide(const StepInput& in, const std::vector<FindingRef>& findings) = 0;
 };
 
+// What labelling added to an answer: the rules met and the headers to send with it.
+struct LabelResult {
+  std::vector<std::string> rule_ids;
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. x-concord-content-id
+};
+
+// Labels one streamed answer, event by event (see label::StreamLabeler).
+class StreamLabel {
+ public:
+  virtual ~StreamLabel() = default;
+  // `data` is one event's payload (not [DONE]); complete SSE events to write before and after it.
+  virtual void event(std::string_view data, std::string& before, std::string& after) = 0;
+  // Events to write before `data: [DONE]` (labels still owed, the provenance chunk).
+  virtual std::string finish() = 0;
+  virtual LabelResult result() const = 0;
+};
+
 class LabelStep {
  public:
   virtual ~LabelStep() = default;
-  // Non-streaming answer body, edited in place (must stay valid JSON). Returns the label
-  // rule ids it met.
-  virtual std::vector<std::string> labelBody(const StepInput& in, const Verdict& verdict,
-                                             std::string& body) = 0;
+  // Non-streaming answer body, edited in place (must stay valid JSON).
+  virtual LabelResult labelBody(const StepInput& in, const Verdict& verdict, std::string& body) = 0;
+  // A labeller for one stream, or null when the answer needs none.
+  virtual std::unique_ptr<StreamLabel> labelStream(const StepInput& in, const Verdict& verdict) = 0;
 };
 
 class AuditStep {
@@ -76,9 +103,8 @@ class PassThroughDecide final : public DecideStep {
 };
 class PassThroughLabel final : public LabelStep {
  public:
-  std::vector<std::string> labelBody(const StepInput&, const Verdict&, std::string&) override {
-    return {};
-  }
+  LabelResult labelBody(const StepInput&, const Verdict&, std::string&) override { return {}; }
+  std::unique_ptr<StreamLabel> labelStream(const StepInput&, const Verdict&) override { return nullptr; }
 };
 
 struct Steps {
