@@ -4,7 +4,9 @@
 # Installs the pinned client (npm ci from the committed lock), starts fake_upstream.mjs and
 # `concord serve` on ephemeral 127.0.0.1 ports with a temp config and data dir, creates a key,
 # runs `node --test` (TAP output: CI reads the `# pass N` / `# fail N` lines) and stops everything.
-# Exit status is the test runner's.
+# Exit status is the test runner's, or 1 if concord wrote no audit record or did not exit 0 on SIGTERM.
+# The detectors are off by default (CONCORD_E2E_DETECT=true turns them on): these tests are about
+# relaying the OpenAI API faithfully; detection has its own tests.
 set -euo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -41,7 +43,7 @@ trap 'exit 130' INT TERM
 # Waits (bounded) for a process to print `listening <port>` into its stdout file; echoes the port.
 wait_port() {
   local file=$1 pid=$2 what=$3
-  for _ in $(seq 150); do
+  for _ in $(seq 600); do
     if [[ -s "$file" ]] && grep -q '^listening [0-9]' "$file"; then
       awk '/^listening [0-9]/ { print $2; exit }' "$file"
       return 0
@@ -49,7 +51,7 @@ wait_port() {
     kill -0 "$pid" 2>/dev/null || { echo "e2e: $what exited before listening" >&2; return 1; }
     sleep 0.1
   done
-  echo "e2e: $what did not report a port within 15 s" >&2
+  echo "e2e: $what did not report a port within 60 s" >&2
   return 1
 }
 
@@ -79,6 +81,8 @@ upstreams:
     model_origin: US
     models: [fake-chat, fake-embed, fake-instruct]
     aliases: { fast: fake-chat }
+detect:
+  enabled: ${CONCORD_E2E_DETECT:-false}
 storage:
   data_dir: ${TMP}/data
 audit:
@@ -101,13 +105,18 @@ set +e
   timeout 120 node --test --test-reporter=tap --test-timeout=20000 concord.test.mjs)
 status=$?
 set -e
-# The audit file must have a line per exchange that reached the upstream: a cheap cross-check
-# that the audit step ran (its format is tested by the unit tests).
+# The audit directory must not be empty after the exchanges above: a cheap cross-check that the
+# audit step ran (its format is tested by the unit tests).
 if [[ $status -eq 0 ]]; then
-  kill -TERM "${PIDS[-1]}" && wait "${PIDS[-1]}" 2>/dev/null || true
-  lines=$(cat "$TMP"/data/audit/* 2>/dev/null | wc -l)
-  echo "e2e: audit lines written: $lines"
-  if [[ $lines -lt 1 ]]; then
+  concord_status=0
+  kill -TERM "${PIDS[-1]}" && wait "${PIDS[-1]}" 2>/dev/null || concord_status=$?
+  if [[ $concord_status -ne 0 ]]; then
+    echo "e2e: FAIL concord serve exited with status $concord_status on SIGTERM (graceful drain expects 0)" >&2
+    status=1
+  fi
+  files=$(find "$TMP/data/audit" -type f -size +0 2>/dev/null | wc -l)
+  echo "e2e: non-empty audit files: $files"
+  if [[ $files -lt 1 ]]; then
     echo "e2e: FAIL no audit records in $TMP/data/audit" >&2
     status=1
   fi
