@@ -300,4 +300,27 @@ Result<int64_t> ProvenanceIndex::size() {
   return static_cast<int64_t>(sqlite3_column_int64(q.get(), 0));
 }
 
+Result<int64_t> ProvenanceIndex::pruneBefore(std::string_view created_before) {
+  Status flushed = flush();  // queued records must not reappear after the prune
+  if (!flushed.ok()) return flushed.error();
+  std::lock_guard<std::mutex> l(db_mu_);
+  sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
+  Stmt bands(db_, "DELETE FROM bands WHERE id IN (SELECT id FROM answers WHERE created < ?)");
+  Stmt answers(db_, "DELETE FROM answers WHERE created < ?");
+  if (!bands.ok() || !answers.ok()) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return dbError(db_, "prune");
+  }
+  bands.text(1, created_before);
+  answers.text(1, created_before);
+  if (bands.step() != SQLITE_DONE || answers.step() != SQLITE_DONE) {
+    Error e = dbError(db_, "prune");
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return e;
+  }
+  int64_t n = sqlite3_changes(db_);
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return dbError(db_, "commit");
+  return n;
+}
+
 }  // namespace concord::label

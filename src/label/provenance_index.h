@@ -62,6 +62,9 @@ class ProvenanceIndex {
   // Stored manifest and signature of a content id (kind kExact if found).
   Result<IndexMatch> byContentId(std::string_view content_id);
   Result<int64_t> size();
+  // Deletes answers created before `created_before` (RFC 3339, as in the manifest) with their
+  // band keys; returns how many. Retention is the policy's choice (e.g. CN-LBL-9 ≥ 6 months).
+  Result<int64_t> pruneBefore(std::string_view created_before);
 
  private:
   struct Pending {

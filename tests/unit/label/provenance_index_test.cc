@@ -118,6 +118,22 @@ TEST(ProvenanceIndex, PersistsAcrossReopen) {
   std::filesystem::remove(path.string() + "-shm");
 }
 
+TEST(ProvenanceIndex, PruneRemovesOldAnswersOnly) {
+  auto idx = openMemory();
+  ManifestContext ctx{"Op", "gw", "0.1.0", "m", "u", "p", kLabels};
+  Manifest old_m = makeManifest(ctx, kAnswer, 1'767'225'600'000'000, "kid");  // 2026-01-01
+  std::string other = "A newer answer about rail timetables, platforms and delays in winter.";
+  Manifest new_m = makeManifest(ctx, other, 1'780'000'000'000'000, "kid");    // 2026-05-28
+  ASSERT_TRUE(idx->record(old_m, kAnswer).ok());
+  ASSERT_TRUE(idx->record(new_m, other).ok());
+  auto n = idx->pruneBefore("2026-03-01T00:00:00.000000Z");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(*idx->size(), 1);
+  EXPECT_EQ(idx->lookup(kAnswer)->kind, IndexMatch::Kind::kNone);
+  EXPECT_EQ(idx->lookup(other)->kind, IndexMatch::Kind::kExact);
+}
+
 TEST(ProvenanceIndex, OpenFailsClearly) {
   auto idx = ProvenanceIndex::open("/nonexistent-dir/x/provenance.db");
   ASSERT_FALSE(idx.ok());
