@@ -27,7 +27,7 @@ concord::audit::AuditRecord sampleRecord(int i) {
   r.upstream = "openai-eu";
   r.status = 200;
   r.action = "redact";
-  r.rules = {{"eu.art12.logging", "EU AI Act Art. 12"}, {"gdpr.minimise", "GDPR Art. 5(1)(c)"}};
+  r.rules = {{"eu.art12.logging", "EU AI Act Art. 12", "log"}, {"gdpr.minimise", "GDPR Art. 5(1)(c)", "redact"}};
   r.findings = {{"pii.email", "prompt", 10, 27, 0.98}};
   r.labels = {"label.explicit"};
   r.prompt_tokens = 120;

@@ -48,8 +48,11 @@ std::string serializeExchange(const AuditRecord& r, const ChainFields& c) {
   j["model"] = r.model;
   j["upstream"] = r.upstream;
   j["status"] = r.status;
+  j["error_code"] = r.error_code;
+  j["stream"] = r.stream;
+  j["attempts"] = r.attempts;
   json rules = json::array();
-  for (const auto& rr : r.rules) rules.push_back({{"id", rr.id}, {"citation", rr.citation}});
+  for (const auto& rr : r.rules) rules.push_back({{"id", rr.id}, {"citation", rr.citation}, {"action", rr.action}});
   j["decision"] = {{"action", r.action}, {"rules", rules}};
   json findings = json::array();
   for (const auto& f : r.findings)
@@ -105,11 +108,14 @@ AuditRecord recordFromJson(const json& j) {
   r.model = str(j, "model");
   r.upstream = str(j, "upstream");
   r.status = int(num(j, "status"));
+  r.error_code = str(j, "error_code");
+  r.stream = j.contains("stream") && j["stream"].is_boolean() && j["stream"].get<bool>();
+  r.attempts = uint32_t(num(j, "attempts"));
   if (j.contains("decision") && j["decision"].is_object()) {
     const auto& d = j["decision"];
     r.action = str(d, "action");
     if (d.contains("rules") && d["rules"].is_array())
-      for (const auto& rr : d["rules"]) r.rules.push_back({str(rr, "id"), str(rr, "citation")});
+      for (const auto& rr : d["rules"]) r.rules.push_back({str(rr, "id"), str(rr, "citation"), str(rr, "action")});
   }
   if (j.contains("findings") && j["findings"].is_array())
     for (const auto& f : j["findings"])

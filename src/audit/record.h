@@ -19,6 +19,7 @@ bool parseContentMode(std::string_view s, ContentMode& out);
 struct RuleRef {
   std::string id;        // e.g. "eu.art50.label"
   std::string citation;  // e.g. "EU AI Act Art. 50(2)"
+  std::string action;    // what this rule asked for (deny, hold, redact, label, ...); may be empty
 };
 
 // A detector finding without its value: which field, where, what kind, how sure.
@@ -47,6 +48,9 @@ struct AuditRecord {
   std::string model;
   std::string upstream;
   int status = 0;
+  std::string error_code;  // OpenAI-style error code sent to the client; empty on success
+  bool stream = false;     // SSE response
+  uint32_t attempts = 0;   // upstream attempts (retries and failover)
   std::string action;  // allow | deny | hold | redact | label
   std::vector<RuleRef> rules;
   std::vector<FindingRef> findings;

@@ -68,7 +68,10 @@ AuditRecord sample() {
   r.upstream = "openai-eu";
   r.status = 200;
   r.action = "redact";
-  r.rules = {{"eu.gdpr.minimise", "GDPR Art. 5(1)(c)"}};
+  r.rules = {{"eu.gdpr.minimise", "GDPR Art. 5(1)(c)", "redact"}};
+  r.error_code = "none";
+  r.stream = true;
+  r.attempts = 2;
   r.findings = {{"pii.email", "prompt", 8, 25, 0.99}};
   r.labels = {"label.explicit"};
   r.approvals = {{"ap-1", "bob", "approved", 15}};
@@ -100,6 +103,10 @@ TEST(AuditFormat, ExchangeRecordRoundTrip) {
   EXPECT_EQ(back.action, "redact");
   ASSERT_EQ(back.rules.size(), 1u);
   EXPECT_EQ(back.rules[0].citation, "GDPR Art. 5(1)(c)");
+  EXPECT_EQ(back.rules[0].action, "redact");
+  EXPECT_EQ(back.error_code, "none");
+  EXPECT_TRUE(back.stream);
+  EXPECT_EQ(back.attempts, 2u);
   ASSERT_EQ(back.findings.size(), 1u);
   EXPECT_EQ(back.findings[0].end, 25u);
   EXPECT_EQ(back.approvals[0].approver, "bob");

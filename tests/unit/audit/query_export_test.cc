@@ -39,7 +39,7 @@ class AuditQueryTest : public ::testing::Test {
       AuditRecord r = makeRecord("ex-" + std::to_string(i), i % 2 ? "b" : "a");
       if (i % 3 == 0) {
         r.action = "deny";
-        r.rules = {{"r.deny", "Art. 5"}};
+        r.rules = {{"r.deny", "Art. 5", "deny"}};
         r.status = 403;
       }
       r.tenant = i % 2 ? "b" : "a";
