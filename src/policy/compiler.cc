@@ -536,6 +536,40 @@ void Compiler::finish() {
   std::stable_sort(P.runtime_rules_.begin(), P.runtime_rules_.end(), [&](int a, int b) {
     return !P.rules_[static_cast<size_t>(a)].candidate_scoped && P.rules_[static_cast<size_t>(b)].candidate_scoped;
   });
+  // Anchor: a jurisdiction predicate if the rule has one, else any positive predicate.
+  auto anchorOf = [&](const Rule& r) {
+    int anchor = -1;
+    for (int id : r.preds) {
+      const Pred& pr = P.preds_[static_cast<size_t>(id)];
+      if (pr.kind == PredKind::kNot || pr.route) continue;
+      if (P.vocab_.facts[static_cast<size_t>(pr.fact)].name == "principal.jurisdictions") return id;
+      if (anchor < 0) anchor = id;
+    }
+    return anchor;
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<int> order = pass == 0 ? P.runtime_rules_ : P.assess_rules_;
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return anchorOf(P.rules_[static_cast<size_t>(a)]) < anchorOf(P.rules_[static_cast<size_t>(b)]);
+    });
+    for (int i : order) {
+      const Rule& r = P.rules_[static_cast<size_t>(i)];
+      const int anchor = anchorOf(r);
+      if (P.buckets_.empty() || P.buckets_.back().anchor != anchor ||
+          P.buckets_.back().end != P.hot_.size() || (pass == 1 && P.buckets_.size() == P.buckets_runtime_end_))
+        P.buckets_.push_back(Program::Bucket{anchor, static_cast<uint32_t>(P.hot_.size()), static_cast<uint32_t>(P.hot_.size())});
+      P.buckets_.back().end++;
+      Program::HotRule h{r.from_day, r.until_day, static_cast<uint32_t>(P.hot_masks_.size()), 0,
+                         static_cast<uint32_t>(i), r.candidate_scoped, r.runtime};
+      P.hot_masks_.insert(P.hot_masks_.end(), r.mask.begin(), r.mask.end());
+      h.mask_end = static_cast<uint32_t>(P.hot_masks_.size());
+      P.hot_.push_back(h);
+    }
+    if (pass == 0) {
+      P.hot_runtime_end_ = P.hot_.size();
+      P.buckets_runtime_end_ = P.buckets_.size();
+    }
+  }
   auto fid = [&](const char* n) { const FactDef* f = P.vocab_.fact(n); return f ? f->id : -1; };
   P.fact_tenant_ = fid("principal.tenant");
   P.fact_juris_ = fid("principal.jurisdictions");

@@ -12,9 +12,10 @@ namespace {
 inline void setBit(uint64_t* sat, int id) { sat[id >> 6] |= uint64_t{1} << (id & 63); }
 inline bool hasBit(const uint64_t* sat, int id) { return (sat[id >> 6] >> (id & 63)) & 1; }
 
-inline bool masked(const Rule& r, const uint64_t* sat) {
-  for (const auto& [w, m] : r.mask)
-    if ((sat[w] & m) != m) return false;
+inline bool masked(const std::pair<uint32_t, uint64_t>* begin, const std::pair<uint32_t, uint64_t>* end,
+                   const uint64_t* sat) {
+  for (auto* it = begin; it != end; ++it)
+    if ((sat[it->first] & it->second) != it->second) return false;
   return true;
 }
 
@@ -191,21 +192,30 @@ Decision Program::run(const Facts& facts, std::span<const RouteFact> candidates,
   const size_t ncand = std::min<size_t>(candidates.size(), 64);
   const Rule* excluder = nullptr;
 
-  auto consider = [&](const Rule& r, bool runtime) {
-    if (facts.day < r.from_day || facts.day > r.until_day) return;
-    if (!r.candidate_scoped) {
-      if (masked(r, sat)) fire(&r, runtime);
+  // Per-candidate bitsets (base + that candidate's route predicates), built on first need.
+  std::vector<uint64_t> cand_sat;
+  const auto* masks = hot_masks_.data();
+  auto consider = [&](const HotRule& h) {
+    if (facts.day < h.from_day || facts.day > h.until_day) return;
+    const bool runtime = h.runtime;
+    if (!h.candidate_scoped) {
+      if (masked(masks + h.mask_begin, masks + h.mask_end, sat)) fire(&rules_[h.rule], runtime);
       return;
     }
-    uint64_t tmp[kMaxWords];
-    uint64_t matched = 0;
-    for (size_t c = 0; c < ncand; ++c) {
-      std::memcpy(tmp, sat, words_ * sizeof(uint64_t));
-      for (int id : route_preds_)
-        if (matchesRoute(preds_[static_cast<size_t>(id)], candidates[c])) setBit(tmp, id);
-      evalNots(tmp);
-      if (masked(r, tmp)) matched |= uint64_t{1} << c;
+    const Rule& r = rules_[h.rule];
+    if (cand_sat.empty() && ncand > 0) {
+      cand_sat.resize(ncand * words_);
+      for (size_t c = 0; c < ncand; ++c) {
+        uint64_t* tmp = cand_sat.data() + c * words_;
+        std::memcpy(tmp, sat, words_ * sizeof(uint64_t));
+        for (int id : route_preds_)
+          if (matchesRoute(preds_[static_cast<size_t>(id)], candidates[c])) setBit(tmp, id);
+        evalNots(tmp);
+      }
     }
+    uint64_t matched = 0;
+    for (size_t c = 0; c < ncand; ++c)
+      if (masked(masks + h.mask_begin, masks + h.mask_end, cand_sat.data() + c * words_)) matched |= uint64_t{1} << c;
     if (!matched) return;
     if (runtime && (r.action == Action::kDeny || r.action == Action::kHold)) {
       excluded |= matched;
@@ -218,12 +228,19 @@ Decision Program::run(const Facts& facts, std::span<const RouteFact> candidates,
       fire(&r, runtime);
     }
   };
-  for (int i : runtime_rules_) consider(rules_[static_cast<size_t>(i)], true);
-  if (include_assess)
-    for (int i : assess_rules_) consider(rules_[static_cast<size_t>(i)], false);
+  const size_t nbuckets = include_assess ? buckets_.size() : buckets_runtime_end_;
+  for (size_t b = 0; b < nbuckets; ++b) {
+    const Bucket& bucket = buckets_[b];
+    if (bucket.anchor >= 0 && !hasBit(sat, bucket.anchor)) continue;
+    for (uint32_t i = bucket.begin; i < bucket.end; ++i) consider(hot_[i]);
+  }
 
-  std::vector<Fired> all(fired_buf, fired_buf + nfired);
-  all.insert(all.end(), fired_more.begin(), fired_more.end());
+  // Up to 256 fired rules stay on the stack; more (unusual) spill into fired_more.
+  std::span<Fired> all(fired_buf, nfired);
+  if (!fired_more.empty()) {
+    fired_more.insert(fired_more.begin(), fired_buf, fired_buf + nfired);
+    all = std::span<Fired>(fired_more);
+  }
   std::sort(all.begin(), all.end(), [](const Fired& a, const Fired& b) {
     if (a.rule->action != b.rule->action) return a.rule->action < b.rule->action;
     if (a.rule->priority != b.rule->priority) return a.rule->priority > b.rule->priority;

@@ -139,6 +139,25 @@ class Program : public std::enable_shared_from_this<Program> {
   size_t words_ = 1;
   std::vector<int> runtime_rules_;  // enabled runtime rules (indices), non candidate-scoped first
   std::vector<int> assess_rules_;   // enabled assess-only rules
+  // Cache-friendly copy of what the rule loop reads (Rule itself is large): one entry per
+  // enabled rule, runtime rules first, masks in one flat array.
+  struct HotRule {
+    int32_t from_day, until_day;
+    uint32_t mask_begin, mask_end;  // into hot_masks_
+    uint32_t rule;                  // index into rules_
+    bool candidate_scoped, runtime;
+  };
+  std::vector<HotRule> hot_;
+  size_t hot_runtime_end_ = 0;  // hot_[0, hot_runtime_end_) are runtime rules
+  // Rules grouped by an anchor predicate (preferably the jurisdiction test) so that a whole
+  // group is skipped with one bit test when its anchor does not hold. anchor -1: no anchor.
+  struct Bucket {
+    int anchor;
+    uint32_t begin, end;  // into hot_
+  };
+  std::vector<Bucket> buckets_;
+  size_t buckets_runtime_end_ = 0;
+  std::vector<std::pair<uint32_t, uint64_t>> hot_masks_;
 
   // Indexes for the hot path. Exact values: value -> predicate ids satisfied.
   struct ExactIndex {
