@@ -58,12 +58,16 @@ Result<size_t> exportRecords(FileSystem& fs, const std::string& dir, const Recor
     } else {
       const auto& j = r.json;
       std::string rules, labels, findings;
+      auto add = [](std::string& list, const std::string& item) {
+        if (!list.empty()) list.push_back(';');
+        list.append(item);
+      };
       if (j.contains("decision") && j["decision"].contains("rules"))
-        for (const auto& rule : j["decision"]["rules"]) rules += (rules.empty() ? "" : ";") + str(rule, "id");
+        for (const auto& rule : j["decision"]["rules"]) add(rules, str(rule, "id"));
       if (j.contains("labels"))
-        for (const auto& l : j["labels"]) labels += (labels.empty() ? "" : ";") + (l.is_string() ? l.get<std::string>() : "");
+        for (const auto& l : j["labels"]) add(labels, l.is_string() ? l.get<std::string>() : std::string());
       if (j.contains("findings"))
-        for (const auto& f : j["findings"]) findings += (findings.empty() ? "" : ";") + str(f, "kind");
+        for (const auto& f : j["findings"]) add(findings, str(f, "kind"));
       auto sub = [&](const char* o, const char* k) { return j.contains(o) ? str(j[o], k) : std::string(); };
       out << r.chain.seq << ',' << r.chain.ts << ',' << csvField(r.type) << ',' << csvField(str(j, "exchange_id")) << ','
           << csvField(str(j, "tenant")) << ',' << csvField(str(j, "key_id")) << ',' << csvField(str(j, "endpoint")) << ','
