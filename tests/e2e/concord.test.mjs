@@ -123,6 +123,14 @@ test('embeddings: the SDK default (base64) and explicit float', async () => {
   closeTo(floats.data[0].embedding, expected(0));
 });
 
+test('responses (pass-through)', async () => {
+  const response = await client().responses.create({ model: 'fake-chat', input: 'Say hello.' });
+  assert.equal(response.object, 'response');
+  assert.equal(response.output_text, REPLY_TEXT);
+  assert.deepEqual(response.usage, { input_tokens: 9, output_tokens: 7, total_tokens: 16 });
+  assert.equal((await upstreamLast()).path, '/v1/responses');
+});
+
 test('a bad key surfaces as openai.AuthenticationError (401, invalid_api_key)', async () => {
   await assert.rejects(
     client('ck-not-a-real-key').chat.completions.create({ model: 'fake-chat', messages }),

@@ -1,8 +1,9 @@
 // A fake OpenAI-compatible upstream for the end-to-end tests (plain node:http, no dependencies).
 // Serves /v1/chat/completions (JSON with usage, or SSE with chunks sent CHUNK_DELAY_MS apart so a
-// client can see them arrive one by one, then `data: [DONE]`), /v1/completions, /v1/embeddings
-// and /v1/models. It records the Authorization header and model of the last request it saw, which
-// the tests read at GET /__last (direct, not through Concord) to check what Concord forwarded.
+// client can see them arrive one by one, then `data: [DONE]`), /v1/completions, /v1/embeddings,
+// /v1/responses (non-streaming) and /v1/models. It records the Authorization header, model and
+// path of the last request it saw, which the tests read at GET /__last (directly, not through
+// Concord) to check what Concord forwarded.
 // Binds 127.0.0.1 on the port given as argv[2] (0 = any) and prints `listening <port>` on stdout.
 import http from 'node:http';
 
@@ -76,6 +77,24 @@ function handleEmbeddings(req, res, body) {
   sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: 3 * inputs.length, total_tokens: 3 * inputs.length } });
 }
 
+function handleResponses(req, res, body) {
+  sendJson(res, 200, {
+    id: 'resp_fake_1',
+    object: 'response',
+    created_at: 1700000000,
+    status: 'completed',
+    model: body.model,
+    output: [{
+      type: 'message',
+      id: 'msg_fake_1',
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: REPLY_TEXT, annotations: [] }],
+    }],
+    usage: { input_tokens: 9, output_tokens: 7, total_tokens: 16 },
+  });
+}
+
 function handleModels(req, res) {
   sendJson(res, 200, {
     object: 'list',
@@ -104,6 +123,7 @@ const server = http.createServer((req, res) => {
     if (req.method === 'POST' && url === '/v1/chat/completions') return handleChat(req, res, body);
     if (req.method === 'POST' && url === '/v1/completions') return handleCompletions(req, res, body);
     if (req.method === 'POST' && url === '/v1/embeddings') return handleEmbeddings(req, res, body);
+    if (req.method === 'POST' && url === '/v1/responses') return handleResponses(req, res, body);
     if (req.method === 'GET' && url === '/v1/models') return handleModels(req, res);
     sendJson(res, 404, { error: { message: `no route ${req.method} ${url}`, type: 'invalid_request_error', code: 'unknown_url', param: null } });
   });
