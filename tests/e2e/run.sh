@@ -102,7 +102,7 @@ echo "e2e: fake upstream on 127.0.0.1:$FAKE_PORT, concord on 127.0.0.1:$CONCORD_
 set +e
 (cd "$HERE" && CONCORD_URL="http://127.0.0.1:$CONCORD_PORT" CONCORD_KEY="$CONCORD_KEY" \
   FAKE_URL="http://127.0.0.1:$FAKE_PORT" UPSTREAM_KEY="$UPSTREAM_KEY" \
-  timeout 120 node --test --test-reporter=tap --test-timeout=20000 concord.test.mjs)
+  timeout 120 node --test --test-reporter=tap concord.test.mjs)
 status=$?
 set -e
 # The audit directory must not be empty after the exchanges above: a cheap cross-check that the
