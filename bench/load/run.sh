@@ -12,6 +12,7 @@
 # For each of {non-streaming, SSE} × {direct, nginx, concord}: 1 s warm-up, wrk -t1 -c16 for
 # BENCH_SECONDS (10), wrk -t1 -c1 for BENCH_SECONDS_C1 (5). About 100 s in all.
 # Appends a dated section to bench/RESULTS.md (BENCH_RESULTS overrides; BENCH_RESULTS=- prints only).
+# BENCH_PROFILE=1 prints context switches, syscalls (strace -c) and a perf profile instead.
 set -euo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -29,7 +30,8 @@ done
 SECONDS_C16="${BENCH_SECONDS:-10}"
 SECONDS_C1="${BENCH_SECONDS_C1:-5}"
 RESULTS="${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}"
-# On a shared box, a higher priority for the measured processes keeps CPU 1 mostly theirs (root only).
+# On a shared box, a higher priority lets the measured processes run before niced builds (root
+# only). It does not make the box idle: report.mjs shows how much of CPU 1 other work still took.
 NICE="${BENCH_NICE:-$([[ $(id -u) -eq 0 ]] && echo -10 || echo 0)}"
 
 TMP="$(mktemp -d -t concord-bench.XXXXXX)"
