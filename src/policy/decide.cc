@@ -316,9 +316,11 @@ Decision Program::run(const Facts& facts, std::span<const RouteFact> candidates,
     }
     if (ok) d.allowed_routes.push_back(static_cast<uint32_t>(c));
   }
-  if (d.route_constrained && !candidates.empty() && d.allowed_routes.empty()) {
+  // No compliant route decides the verdict unless a deny rule already did (then the deny, with
+  // its citation, is the reason the client sees).
+  if (d.route_constrained && !candidates.empty() && d.allowed_routes.empty() && d.verdict != Verdict::kDeny) {
     d.no_compliant_route = true;
-    if (d.verdict != Verdict::kDeny) {
+    {
       d.verdict = Verdict::kDeny;
       const Rule* why = route_rule ? route_rule : excluder;
       d.deciding_rule = why ? std::string_view(why->id) : std::string_view();

@@ -66,7 +66,9 @@ struct Decision {
   std::vector<RedactionObligation> redactions;
   std::vector<uint32_t> allowed_routes;  // indices into candidates; all if not constrained
   bool route_constrained = false;
-  bool no_compliant_route = false;  // route rules fired and no candidate satisfies them (verdict deny)
+  // Route rules fired and no candidate satisfies them: verdict deny for that reason (false when
+  // a deny rule decided the verdict anyway; allowed_routes is then empty too).
+  bool no_compliant_route = false;
   std::vector<LabelObligation> labels;
   LogObligation log;
   std::string_view denial_message;  // of the winning deny/hold rule

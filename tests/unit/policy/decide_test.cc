@@ -187,6 +187,17 @@ TEST_F(DecideTest, RouteRuleKeepsOnlyCompliantCandidates) {
   EXPECT_EQ(none.deciding_rule, "EU-ROUTE");
 }
 
+TEST_F(DecideTest, DenyRuleWinsOverNoCompliantRoute) {
+  FindingFact f[] = {{"pii.name", 0.9}, {"secret.aws_key", 0.9}};
+  facts_.findings = f;
+  RouteFact us_only[] = {{"openai-us", "US", "US"}};
+  Decision d = program_->decide(facts_, us_only);
+  EXPECT_EQ(d.verdict, Verdict::kDeny);
+  EXPECT_FALSE(d.no_compliant_route);
+  EXPECT_EQ(d.deciding_rule, "EU-SECRET-DENY");
+  EXPECT_TRUE(d.allowed_routes.empty());
+}
+
 TEST_F(DecideTest, UnconstrainedRoutesAreAllAllowed) {
   RouteFact c[] = {{"a", "US", "US"}, {"b", "CN", "CN"}};
   Decision d = program_->decide(facts_, c);
