@@ -1,0 +1,104 @@
+// GatewayFixture: the real gateway, in process, for the integration tests. It writes a
+// concord.yaml into a fresh temporary directory (data_dir inside it) pointing at the given
+// upstreams, parses it with config::parseConfig, opens cli::GatewaySetup, creates an API key,
+// and starts an http::Listener on port 0 wired exactly like `concord serve` wires it
+// (serve_command.cc). The destructor stops the listener and removes the directory.
+// Construct, use and destroy from the test's thread.
+#pragma once
+
+// Tests name only the fields that matter in designated initializers ({.tenant = "acme"}).
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/gateway_setup.h"
+#include "config/config.h"
+#include "http/listener.h"
+#include "store/key_store.h"
+
+namespace concord::testing {
+
+// A temporary directory removed with everything in it at the end of its scope.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct UpstreamSpec {
+  std::string name;
+  std::string base_url;  // e.g. FakeUpstream::baseUrl(), or a closed port for "down"
+  std::vector<std::string> models;
+  std::map<std::string, std::string> aliases;
+  std::string api_key_env;
+  uint32_t connect_timeout_ms = 500;
+  uint32_t first_byte_timeout_ms = 3000;
+  uint32_t total_timeout_ms = 5000;
+};
+
+struct GatewayOptions {
+  std::vector<UpstreamSpec> upstreams;
+  int workers = 1;
+  uint32_t max_attempts = 3;
+  uint32_t backoff_ms = 1;
+  uint32_t max_header_bytes = 16384;
+  uint64_t max_body_bytes = 65536;
+  uint32_t header_timeout_ms = 3000;
+  uint32_t body_timeout_ms = 3000;
+  uint32_t idle_timeout_ms = 5000;
+  uint32_t shutdown_grace_ms = 3000;
+  // The Hyperscan detectors take seconds to compile; tests of the gateway core run without.
+  bool detect = false;
+};
+
+// The concord.yaml text for these options (also used by the subprocess tests).
+std::string configYaml(const GatewayOptions& options, const std::string& data_dir);
+
+// A port on 127.0.0.1 that refuses connections (bound then closed; nobody listens on it).
+uint16_t closedPort();
+
+class GatewayFixture {
+ public:
+  explicit GatewayFixture(GatewayOptions options);
+  ~GatewayFixture();
+
+  uint16_t port() const { return port_; }
+  // A key of tenant "acme" that may use every model.
+  const std::string& key() const { return key_; }
+  std::string createKey(const store::NewKey& spec);
+  // The public key id inside a plain key (sk-concord-<id>-<secret>).
+  static std::string keyId(const std::string& plain_key);
+
+  cli::GatewaySetup& setup() { return *setup_; }
+  http::Listener& listener() { return *listener_; }
+  const std::string& dir() const { return dir_.path(); }
+
+  // What `concord serve`'s prober does once: a TCP probe of every upstream into /readyz.
+  void probeUpstreams();
+  // Stops the listener (graceful, within grace_ms). Idempotent.
+  void stop(uint32_t grace_ms);
+  // Every audit record written so far (flushes first).
+  std::vector<nlohmann::json> auditRecords();
+  // Waits (bounded) for the audit record of exchange `id` to be written; null if it never is.
+  nlohmann::json waitAuditRecord(const std::string& id, int timeout_ms = 3000);
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<cli::GatewaySetup> setup_;
+  std::unique_ptr<http::Listener> listener_;
+  std::string key_;
+  uint16_t port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace concord::testing
