@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "proxy/jsonl_audit.h"
+#include "proxy/chain_audit.h"
 #include "proxy/label_apply.h"
 #include "proxy/policy_decide.h"
 #include "proxy/scanner_detect.h"
@@ -18,7 +18,7 @@ Result<std::unique_ptr<GatewaySetup>> GatewaySetup::open(std::shared_ptr<const c
   auto keys = store::KeyStore::open(config->keys_db, SystemClock::instance(), {});
   if (!keys) return keys.error();
   setup->keys_ = std::move(keys.value());
-  auto audit = proxy::JsonlAudit::open(config->audit.dir);
+  auto audit = proxy::ChainAudit::open(*config);
   if (!audit) return audit.error();
   setup->audit_ = audit.value();
   auto snapshot = setup->build(config);
@@ -62,7 +62,7 @@ Status GatewaySetup::reload(std::shared_ptr<const config::Config> next) {
 }
 
 void GatewaySetup::close() {
-  if (auto* jsonl = dynamic_cast<proxy::JsonlAudit*>(audit_.get())) jsonl->flush();
+  if (auto* chain = dynamic_cast<proxy::ChainAudit*>(audit_.get())) chain->close();
 }
 
 }  // namespace concord::cli

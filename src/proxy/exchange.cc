@@ -11,6 +11,10 @@
 #include "api/errors.h"
 #include "api/sse.h"
 #include "api/usage.h"
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include "proxy/forwarder.h"
 #include "store/key_store.h"
 
@@ -64,6 +68,7 @@ class Exchange {
                   static_cast<unsigned long long>(record_.time_micros), request.worker,
                   static_cast<unsigned long long>(++worker_.exchanges));
     record_.exchange_id = id;
+    id_ = id;
   }
 
   asio::awaitable<void> run() {
@@ -88,9 +93,10 @@ class Exchange {
     if (endpoint_ == Endpoint::kHealthz) co_return co_await respondJson(200, R"({"status":"ok"})");
     if (endpoint_ == Endpoint::kReadyz) co_return co_await readiness();
     if (endpoint_ == Endpoint::kMetrics) co_return co_await metricsPage();
-    if (!snapshot_->steps.audit->healthy())
-      co_return reject({503, "server_error", "audit_unavailable",
-                               "the audit log cannot record exchanges; refusing to serve unaudited"});
+    if (!snapshot_->steps.audit->healthy()) {
+      if (!snapshot_->config->audit.fail_open) co_return reject(auditUnavailable());
+      gw_.metrics().count("concord_audit_fail_open_total", "");  // serving unaudited, loudly
+    }
 
     // 2. authenticate: the bearer key becomes a Principal.
     auto principal = gw_.keys().authenticate(bearerToken(req_.authorization));
@@ -162,13 +168,10 @@ class Exchange {
       co_return reject({status, "upstream_error", upstream_.error_code, upstream_.error_message});
     }
     record_.upstream = upstream_.route->upstream->name;
+    upstream_name_ = record_.upstream;
     const std::string content_type(upstream_.connection->header("Content-Type"));
     if (content_type.starts_with("text/event-stream")) co_await relayStream(content_type);
     else co_await relayWhole(content_type);
-    if (rejection_) co_return;
-
-    // 9. audit and account.
-    finish(upstream_.status);
   }
 
   // Non-streaming: the whole answer is read, labelled, then written in one go.
@@ -204,6 +207,9 @@ class Exchange {
     LabelResult labels;
     if (upstream_.status < 300) labels = snapshot_->steps.label->labelBody(input(), verdict_, body);
     record_.labels = labels.rule_ids;
+    // 9. audit and account, before the answer leaves (strict audit waits for durability).
+    account(upstream_.status);
+    if (!co_await commit()) co_return reject(auditUnavailable());
     co_await respond(upstream_.status, body, content_type, labels.headers);
   }
 
@@ -215,8 +221,8 @@ class Exchange {
     const auto overhead = std::to_string(overheadMicros());
     const http::Header headers[] = {{"Content-Type", content_type},
                                     {"Cache-Control", "no-cache"},
-                                    {"x-concord-request-id", record_.exchange_id},
-                                    {"x-concord-upstream", record_.upstream},
+                                    {"x-concord-request-id", id_},
+                                    {"x-concord-upstream", upstream_name_},
                                     {"x-concord-overhead-us", overhead}};
     co_await sink_.beginStream(upstream_.status, headers);
     // 8. label: a labeller sees every event; without one, events pass as they came.
@@ -271,6 +277,8 @@ class Exchange {
     if (client_gone) {
       record_.error_code = "client_disconnected";
       gw_.metrics().count("concord_client_disconnects_total", "");
+      account(upstream_.status);
+      co_await commit();
       co_return;
     }
     if (broken) {
@@ -280,6 +288,12 @@ class Exchange {
                           "upstream=\"" + u.name + "\",reason=\"truncated_stream\"");
       const std::string event =
           streamErrorEvent(record_.error_code, "upstream '" + u.name + "' ended the stream early");
+      co_await sink_.sendChunk(event);
+    }
+    // 9. audit and account; a strict audit holds the end of the stream until it is durable.
+    account(upstream_.status);
+    if (!co_await commit()) {
+      const std::string event = streamErrorEvent("audit_unavailable", "the audit log could not record this answer");
       co_await sink_.sendChunk(event);
     }
     co_await sink_.endStream();
@@ -294,13 +308,14 @@ class Exchange {
   asio::awaitable<void> metricsPage() {
     const auto text = gw_.metrics().render();
     const http::Header headers[] = {{"Content-Type", "text/plain; version=0.0.4"}};
-    record_.status = 200;
+    account(200);
     co_await sink_.send(200, headers, text);
   }
 
   asio::awaitable<void> respondJson(int status, std::string_view body) {
+    account(status);
+    co_await commit();
     co_await respond(status, body, "application/json");
-    finish(status);
   }
 
   // The one place a whole answer leaves: with Concord's own headers.
@@ -308,9 +323,9 @@ class Exchange {
                                 const std::vector<std::pair<std::string, std::string>>& extra = kNoHeaders) {
     const auto overhead = std::to_string(overheadMicros());
     std::vector<http::Header> headers{{"Content-Type", content_type},
-                                      {"x-concord-request-id", record_.exchange_id},
+                                      {"x-concord-request-id", id_},
                                       {"x-concord-overhead-us", overhead}};
-    if (!record_.upstream.empty()) headers.push_back({"x-concord-upstream", record_.upstream});
+    if (!upstream_name_.empty()) headers.push_back({"x-concord-upstream", upstream_name_});
     for (const auto& [name, value] : extra) headers.push_back({name, value});
     co_await sink_.send(status, headers, body);
   }
@@ -327,8 +342,14 @@ class Exchange {
   asio::awaitable<void> sendRejection() {
     record_.error_code = std::string(rejection_->code);
     const std::string body = api::errorBody(*rejection_, rejection_extra_);
+    account(rejection_->status);
+    if (!record_.exchange_id.empty()) co_await commit();  // not yet committed by a relay
     co_await respond(rejection_->status, body, "application/json");
-    finish(rejection_->status);
+  }
+
+  static api::ApiError auditUnavailable() {
+    return {503, "server_error", "audit_unavailable",
+            "the audit log cannot record exchanges; refusing to serve unaudited"};
   }
 
   std::string rulesJson() const {
@@ -360,8 +381,10 @@ class Exchange {
     return (nowNanos() - start_nanos_ - upstream_nanos_) / 1000;
   }
 
-  // 9. audit and account: one record and the metrics for every exchange, whatever its outcome.
-  void finish(int status) {
+  // 9. account: the record's final figures and the metrics, for every exchange.
+  void account(int status) {
+    if (accounted_) return;  // once per exchange, even if a late failure changes the answer
+    accounted_ = true;
     const int64_t total = (nowNanos() - start_nanos_) / 1000;
     record_.status = status;
     record_.total_us = total;
@@ -370,10 +393,41 @@ class Exchange {
     m.countRequest(record_.endpoint, status, record_.upstream, record_.tenant);
     m.total_latency.observe(total);
     m.overhead_latency.observe(record_.overhead_us);
-    if (endpoint_ == Endpoint::kMetrics || endpoint_ == Endpoint::kHealthz || endpoint_ == Endpoint::kReadyz)
-      return;  // probes are counted, not audited
-    if (!snapshot_->steps.audit->record(std::move(record_)))
+  }
+
+  // 9. audit: hands the record over (once); with a strict audit, waits until it is durable.
+  // False when the record could not be kept.
+  asio::awaitable<bool> commit() {
+    if (record_.exchange_id.empty()) co_return true;  // already committed
+    auto& audit = *snapshot_->steps.audit;
+    auto& m = gw_.metrics();
+    if (!audit.strict()) {
+      if (audit.record(std::move(record_), nullptr)) co_return true;
       m.count("concord_audit_dropped_total", "");
+      co_return snapshot_->config->audit.fail_open;
+    }
+    struct Wait {
+      explicit Wait(asio::any_io_executor ex) : timer(ex, asio::steady_timer::time_point::max()) {}
+      asio::steady_timer timer;
+      bool done = false, ok = false;
+    };
+    auto wait = std::make_shared<Wait>(worker_.io.get_executor());
+    auto ex = worker_.io.get_executor();
+    const bool accepted = audit.record(std::move(record_), [wait, ex](bool ok) {
+      asio::post(ex, [wait, ok] {
+        wait->ok = ok;
+        wait->done = true;
+        wait->timer.cancel();
+      });
+    });
+    if (!accepted) {
+      m.count("concord_audit_dropped_total", "");
+      co_return snapshot_->config->audit.fail_open;
+    }
+    boost::system::error_code ec;
+    while (!wait->done) co_await wait->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!wait->ok) m.count("concord_audit_dropped_total", "");
+    co_return wait->ok || snapshot_->config->audit.fail_open;
   }
 
   Gateway& gw_;
@@ -389,7 +443,10 @@ class Exchange {
   std::string language_;
   Verdict verdict_;
   ForwardOutcome upstream_;
-  ExchangeRecord record_;
+  ExchangeRecord record_;   // moved into the audit by commit()
+  std::string id_;          // exchange id, kept for headers after the record is committed
+  std::string upstream_name_;
+  bool accounted_ = false;
   std::optional<api::ApiError> rejection_;
   std::string rejection_extra_;
   std::string rejection_code_;

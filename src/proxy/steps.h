@@ -4,6 +4,7 @@
 // shared by all workers: every method must be thread-safe and must not block.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -88,8 +89,12 @@ class AuditStep {
  public:
   virtual ~AuditStep() = default;
   // Returns false if the record cannot be kept (the exchange then reports audit_unavailable).
-  virtual bool record(ExchangeRecord&& record) = 0;
+  // `on_durable`, when given, is called once (from any thread) when the record is durable
+  // (true) or lost (false).
+  virtual bool record(ExchangeRecord&& record, std::function<void(bool)> on_durable) = 0;
   virtual bool healthy() const = 0;
+  // True when answers must wait for their record to be durable.
+  virtual bool strict() const { return false; }
 };
 
 // Pass-through implementations: no findings, allow, no labels.
