@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <climits>
 #include <string>
 #include <vector>
 
@@ -24,12 +25,17 @@ struct VerifyOptions {
   std::string dir;
   std::vector<std::string> trusted_keys;  // raw 32-byte Ed25519 public keys; empty = trust none
   bool require_sealed = false;  // an unsealed last segment is a problem too
+  // Time window: sealed segments whose records all lie outside [from_us, to_us) are checked at
+  // checkpoint level only (signature, checkpoint chain); the chain resumes from their seal.
+  int64_t from_us = INT64_MIN;
+  int64_t to_us = INT64_MAX;
 };
 
 struct VerifyReport {
   std::vector<Problem> problems;
   uint64_t segments = 0;
   uint64_t pruned_segments = 0;
+  uint64_t skipped_segments = 0;  // outside the time window
   uint64_t checkpoints = 0;
   uint64_t records = 0;
   bool ok() const { return problems.empty(); }

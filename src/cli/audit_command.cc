@@ -76,6 +76,9 @@ int runAudit(int argc, char** argv) {
   bool require_sealed = false;
   verify->add_option("--pubkey", pubkeys, "trusted public key PEM (repeatable; default <key>.pub)");
   verify->add_flag("--require-sealed", require_sealed, "an unsealed last segment is a problem too");
+  std::string vfrom, vto;
+  verify->add_option("--from", vfrom, "check records from this time on (older sealed segments: seal only)");
+  verify->add_option("--to", vto, "check records before this time (newer sealed segments: seal only)");
 
   auto* exp = app.add_subcommand("export", "write records as JSON lines or CSV");
   common(exp);
@@ -110,6 +113,8 @@ int runAudit(int argc, char** argv) {
     VerifyOptions vo;
     vo.dir = dir;
     vo.require_sealed = require_sealed;
+    if (!vfrom.empty() && !parseTimeMicros(vfrom, vo.from_us)) return fail("--from: not a time: " + vfrom);
+    if (!vto.empty() && !parseTimeMicros(vto, vo.to_us)) return fail("--to: not a time: " + vto);
     if (pubkeys.empty()) pubkeys.push_back(key + ".pub");
     for (const auto& p : pubkeys) {
       auto raw = loadPublicKeyRaw(fs, p);

@@ -20,7 +20,7 @@ void buildLog(SimulatedFileSystem& fs, FakeClock& clock, int per_segment = 8) {
     auto log = AuditLog::open(simOptions(), fs, clock);
     ASSERT_TRUE(log) << log.error().message;
     for (int i = 0; i < per_segment; ++i) {
-      (*log)->append(makeRecord("s" + std::to_string(seg) + "-" + std::to_string(i)), nullptr);
+      (*log)->append(makeRecord(std::to_string(seg * 100 + i)), nullptr);
       clock.advanceMicros(1000);
     }
   }
@@ -247,6 +247,38 @@ TEST(AuditTamper, ReportNamesSegmentAndOffset) {
   for (const auto& p : rep.problems)
     found |= p.file == segmentName(1) && p.offset == int64_t(off) && p.code == "crc_mismatch";
   EXPECT_TRUE(found) << rep.text();
+}
+
+}  // namespace
+}  // namespace concord::audit
+
+namespace concord::audit {
+namespace {
+
+TEST(AuditTamper, TimeWindowSkipsOldSegmentsButStillChecksTheWindow) {
+  SimulatedFileSystem fs;
+  FakeClock clock;
+  buildLog(fs, clock);
+  VerifyOptions vo;
+  vo.dir = kDir;
+  vo.trusted_keys = {*loadPublicKeyRaw(fs, kPub)};
+  vo.from_us = parseCheckpoint(fs.contentsForTest(ckptPath(2)))->body.min_ts;  // only segment 2
+  // Damage segment 0's records (not its seal): outside the window, so not seen...
+  std::string b = fs.contentsForTest(segPath(0));
+  b[b.size() / 2] ^= 1;
+  fs.setContentsForTest(segPath(0), b);
+  auto rep = verifyLog(fs, vo);
+  ASSERT_TRUE(rep);
+  EXPECT_TRUE(rep->ok()) << rep->text();
+  EXPECT_EQ(rep->skipped_segments, 2u);
+  EXPECT_EQ(rep->records, 8u);
+  // ...but damage inside the window is.
+  std::string c = fs.contentsForTest(segPath(2));
+  c[c.size() / 2] ^= 1;
+  fs.setContentsForTest(segPath(2), c);
+  EXPECT_FALSE(verifyLog(fs, vo)->ok());
+  // And a full verify sees both.
+  EXPECT_FALSE(verifyDir(fs, kDir, kPub).ok());
 }
 
 }  // namespace
