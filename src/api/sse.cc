@@ -3,14 +3,15 @@
 namespace concord::api {
 
 namespace {
-// End of the last complete event in `s` (just past its blank line), or 0.
+// End of the last complete event in `s` (just past its blank line), or 0. Scans backwards:
+// a well-behaved upstream's piece ends on an event boundary, so this is usually O(1).
 size_t lastEventEnd(std::string_view s) {
-  const size_t lf = s.rfind("\n\n");
-  const size_t crlf = s.rfind("\r\n\r\n");
-  size_t end = 0;
-  if (lf != std::string_view::npos) end = lf + 2;
-  if (crlf != std::string_view::npos && crlf + 4 > end) end = crlf + 4;
-  return end;
+  for (size_t i = s.size(); i >= 2; --i) {
+    if (s[i - 1] != '\n') continue;
+    if (s[i - 2] == '\n') return i;                                      // "\n\n"
+    if (i >= 4 && s[i - 2] == '\r' && s[i - 3] == '\n' && s[i - 4] == '\r') return i;  // "\r\n\r\n"
+  }
+  return 0;
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include "api/endpoint.h"
@@ -259,10 +260,14 @@ class Exchange {
         });
         out = labelled;
       }
-      api::forEachEventData(events, [&](std::string_view data) {
-        if (data == "[DONE]") saw_done = true;
-        else if (data.find("\"usage\"") != std::string_view::npos) setUsage(api::extractUsage(data));
-      });
+      // Only the tail can hold [DONE]; only a chunk naming "usage" needs a closer look.
+      saw_done = saw_done || events.substr(events.size() > 32 ? events.size() - 32 : 0).find("[DONE]") !=
+                                 std::string_view::npos;
+      if (memmem(events.data(), events.size(), "\"usage\"", 7) != nullptr) {
+        api::forEachEventData(events, [&](std::string_view data) {
+          if (data.find("\"usage\"") != std::string_view::npos) setUsage(api::extractUsage(data));
+        });
+      }
       if (!co_await sink_.sendChunk(out)) {
         client_gone = true;  // the client left: stop the upstream too
         break;
