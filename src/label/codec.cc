@@ -15,26 +15,22 @@ constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 }
 
 std::string base64url(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(in[k])); };
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = b(i) << 16 | b(i + 1) << 8 | b(i + 2);
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
+  const size_t full = in.size() / 3, rest = in.size() % 3;
+  std::string out(full * 4 + (rest ? rest + 1 : 0), '\0');
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  char* w = out.data();
+  for (size_t i = 0; i < full; ++i, p += 3, w += 4) {
+    uint32_t v = uint32_t{p[0]} << 16 | uint32_t{p[1]} << 8 | p[2];
+    w[0] = kB64[v >> 18];
+    w[1] = kB64[(v >> 12) & 63];
+    w[2] = kB64[(v >> 6) & 63];
+    w[3] = kB64[v & 63];
   }
-  if (in.size() - i == 1) {
-    uint32_t v = b(i) << 16;
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-  } else if (in.size() - i == 2) {
-    uint32_t v = b(i) << 16 | b(i + 1) << 8;
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
+  if (rest) {
+    uint32_t v = uint32_t{p[0]} << 16 | (rest == 2 ? uint32_t{p[1]} << 8 : 0);
+    w[0] = kB64[v >> 18];
+    w[1] = kB64[(v >> 12) & 63];
+    if (rest == 2) w[2] = kB64[(v >> 6) & 63];
   }
   return out;
 }

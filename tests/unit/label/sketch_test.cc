@@ -36,6 +36,14 @@ TEST(Sketch, CjkUsesCharacterShingles) {
   EXPECT_LT(similarity(a, sketchText("今天天气很好，我们去公园散步吧，顺便买点水果回家。")), 0.2);
 }
 
+TEST(Sketch, HangulUsesCharacterShinglesToo) {
+  const char* ko = "인공지능 기본법은 생성형 인공지능의 결과물에 인공지능이 생성했다는 사실을 표시하도록 요구합니다.";
+  const char* ko_edit = "인공지능 기본법은 생성형 인공지능 결과물에 인공지능이 생성했다는 사실을 표시하도록 규정합니다.";
+  Sketch a = sketchText(ko);
+  EXPECT_GT(a.shingles, 30u);
+  EXPECT_GT(similarity(a, sketchText(ko_edit)), 0.5);
+}
+
 TEST(Sketch, EmptyAndTinyTexts) {
   Sketch e = sketchText("  ,.; ");
   EXPECT_EQ(e.shingles, 0u);

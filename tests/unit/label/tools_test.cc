@@ -86,6 +86,12 @@ TEST_F(ToolsTest, VerifyWithManifestAndByLookup) {
   auto mod = runVerifyTool(o);
   EXPECT_EQ(mod.exit_code, 1);
   EXPECT_EQ(mod.out.rfind("text_modified", 0), 0u);
+  o.json = true;
+  auto mod_json = nlohmann::json::parse(runVerifyTool(o).out);
+  EXPECT_EQ(mod_json["signature_valid"], true);
+  EXPECT_GT(mod_json["similarity"].get<double>(), 0.5);  // the index knows this content id
+  EXPECT_LT(mod_json["similarity"].get<double>(), 1.0);
+  o.json = false;
 
   o.manifest_path.clear();  // lookup
   o.json = true;
