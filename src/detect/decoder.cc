@@ -1,0 +1,131 @@
+// Decoders and the internal pattern table; see decoder.h.
+#include "detect/decoder.h"
+
+#include <hs/hs.h>
+#include <unicode/utf8.h>
+
+#include "detect/patterns.h"
+
+namespace concord::detect {
+namespace {
+
+int hexVal(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+int b64Val(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+void appendUtf8(std::string& out, uint32_t cp) {
+  char buf[4];
+  int32_t n = 0;
+  UBool err = false;
+  U8_APPEND(buf, n, 4, static_cast<UChar32>(cp), err);
+  if (!err) out.append(buf, static_cast<size_t>(n));
+}
+
+bool looksLikeText(std::string_view s) {
+  if (s.size() < 6) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  int32_t len = static_cast<int32_t>(s.size()), i = 0, printable = 0, total = 0, letters = 0;
+  while (i < len) {
+    UChar32 c;
+    U8_NEXT(p, i, len, c);
+    if (c < 0) return false;
+    ++total;
+    if (c >= 0x80 || (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t') ++printable;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80) ++letters;
+  }
+  return printable * 100 >= total * 90 && letters * 100 >= total * 40;
+}
+
+const PatternSpec kInternal[] = {
+    {"[A-Za-z0-9+/_\\-]{24,}={0,2}[^A-Za-z0-9+/=_\\-]", 0, kEncBase64, Family::kEncoded, nullptr, 0},
+    {"(?:\\\\x[0-9A-Fa-f]{2}){6,}", 0, kEncHex, Family::kEncoded, nullptr, 0},
+    {"(?:%[0-9A-Fa-f]{2}[^\\s%]*){3,}", 0, kEncUrl, Family::kEncoded, nullptr, 0},
+    {"(?:\\\\u[0-9A-Fa-f]{4}){4,}", 0, kEncUnicode, Family::kEncoded, nullptr, 0},
+    {"(?:&#x?[0-9A-Fa-f]{2,6};){4,}", 0, kEncEntity, Family::kEncoded, nullptr, 0},
+    // Bytes that call for the normaliser; see needsNormalisation() for the same list in C++.
+    {"\\xEF\\xBC[\\x90-\\x99\\xA1-\\xBA]|\\xEF\\xBD[\\x81-\\x9A]|\\xEF[\\xAC-\\xBB]|\\xE2\\x80[\\x80-\\x8F\\xAA-\\xAE]|\\xE2\\x81[\\xA0-\\xBF]|\\xE2\\x82[\\x80-\\x9C]|\\xE2[\\x91-\\x93]|\\xF3\\xA0|\\xF0\\x9D|\\xCC|\\xC2[\\xA0\\xAD]|\\xD9\\x80"
+     "|[A-Za-z][\\xCE\\xCF\\xD0\\xD1\\xD4\\xD5]|[\\xCE\\xCF\\xD0\\xD1\\xD4\\xD5][\\x80-\\xBF][A-Za-z]",
+     HS_FLAG_SINGLEMATCH, kSuspiciousBytes, Family::kSuspicious, nullptr, 0},
+};
+
+}  // namespace
+
+std::span<const PatternSpec> internalPatterns() { return kInternal; }
+
+bool decodeSpan(std::string_view s, std::string_view enc, std::string& out) {
+  out.clear();
+  if (enc == kEncBase64) {
+    // One pattern finds both: an even-length run of hex digits is decoded as hex.
+    bool hex = s.size() % 2 == 0;
+    for (char c : s) hex &= hexVal(c) >= 0;
+    if (hex) return decodeSpan(s, kEncHex, out);
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char c : s) {
+      if (c == '=') break;
+      int v = b64Val(c);
+      if (v < 0) return false;
+      acc = (acc << 6) | static_cast<uint32_t>(v);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+      }
+      if (out.size() >= kMaxDecodedBytes) break;
+    }
+  } else if (enc == kEncHex) {
+    int hi = -1;
+    for (size_t i = 0; i < s.size() && out.size() < kMaxDecodedBytes; ++i) {
+      if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == 'x') {
+        ++i;
+        continue;
+      }
+      int v = hexVal(s[i]);
+      if (v < 0) return false;
+      if (hi < 0) hi = v;
+      else out.push_back(static_cast<char>(hi * 16 + v)), hi = -1;
+    }
+  } else if (enc == kEncUrl) {
+    for (size_t i = 0; i < s.size() && out.size() < kMaxDecodedBytes; ++i) {
+      if (s[i] == '%' && i + 2 < s.size() && hexVal(s[i + 1]) >= 0 && hexVal(s[i + 2]) >= 0) {
+        out.push_back(static_cast<char>(hexVal(s[i + 1]) * 16 + hexVal(s[i + 2])));
+        i += 2;
+      } else {
+        out.push_back(s[i] == '+' ? ' ' : s[i]);
+      }
+    }
+  } else if (enc == kEncUnicode) {
+    for (size_t i = 0; i + 5 < s.size() + 0 && out.size() < kMaxDecodedBytes; i += 6) {
+      uint32_t cp = 0;
+      for (size_t k = 2; k < 6; ++k) cp = cp * 16 + static_cast<uint32_t>(hexVal(s[i + k]));
+      appendUtf8(out, cp);
+    }
+  } else if (enc == kEncEntity) {
+    for (size_t i = 0; i < s.size() && out.size() < kMaxDecodedBytes;) {
+      size_t semi = s.find(';', i);
+      if (semi == std::string_view::npos || s[i] != '&' || s[i + 1] != '#') return false;
+      bool hex = s[i + 2] == 'x' || s[i + 2] == 'X';
+      uint32_t cp = 0;
+      for (size_t k = i + (hex ? 3 : 2); k < semi; ++k) cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(hexVal(s[k]));
+      appendUtf8(out, cp);
+      i = semi + 1;
+    }
+  } else {
+    return false;
+  }
+  return looksLikeText(out);
+}
+
+}  // namespace concord::detect
