@@ -1,5 +1,7 @@
-// `concord check --principal FILE request.json [--packs DIR] [--as-of DATE]`: the decision for one
-// OpenAI request, explained rule by rule, without forwarding. The principal file is YAML:
+// `concord check --principal FILE|--key TOKEN [--config F] request.json [--packs DIR] [--as-of DATE]`:
+// the decision for one OpenAI request, explained rule by rule, without forwarding. With --key the
+// principal comes from the key store of the config, and the packs, deployment facts and candidate
+// upstreams from the config itself. The principal file is YAML:
 //   tenant, jurisdictions, sector, roles, public_body, deployment: { fact: value },
 //   findings: [{kind, score}], routes: [{upstream, region, model_origin}]
 #include <CLI/CLI.hpp>
@@ -10,6 +12,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "common/clock.h"
+#include "config/config_loader.h"
+#include "store/key_store.h"
 #include "policy/cli_support.h"
 #include "policy/pack_tests.h"
 #include "policy/yaml_source.h"
@@ -33,7 +38,11 @@ int runCheck(int argc, char** argv) {
   std::vector<std::string> packs_dirs;
   std::string principal_file, request_file, vocabulary, as_of, endpoint;
   bool unverified = false, json_out = false;
-  app.add_option("--principal", principal_file, "principal YAML")->required();
+  std::string key, config_file = "concord.yaml";
+  auto* principal_opt = app.add_option("--principal", principal_file, "principal YAML");
+  auto* key_opt = app.add_option("--key", key, "an API key of the gateway's key store (uses --config)");
+  app.add_option("--config", config_file, "gateway config for --key (default concord.yaml)");
+  principal_opt->excludes(key_opt);
   app.add_option("request", request_file, "OpenAI request body (JSON)")->required();
   app.add_option("--packs", packs_dirs, "pack directory or file (repeatable; default packs)");
   app.add_option("--vocabulary", vocabulary, "vocabulary file");
@@ -56,7 +65,39 @@ int runCheck(int argc, char** argv) {
   std::map<std::string, std::vector<std::string>> flat;
   std::vector<std::pair<std::string, double>> findings;
   std::vector<std::array<std::string, 3>> routes;
-  try {
+  if (principal_file.empty() && key.empty()) {
+    std::fprintf(stderr, "concord check: give --principal FILE or --key TOKEN\n");
+    return 2;
+  }
+  if (!key.empty()) {
+    auto config = config::loadConfig(config_file);
+    if (!config.ok()) {
+      std::fprintf(stderr, "concord check: %s\n", config.error().message.c_str());
+      return 2;
+    }
+    SystemClock clock;
+    auto store = store::KeyStore::open((*config)->keys_db, clock);
+    if (!store.ok()) {
+      std::fprintf(stderr, "concord check: %s\n", store.error().message.c_str());
+      return 2;
+    }
+    auto principal = (*store)->authenticate(key);
+    if (!principal.ok()) {
+      std::fprintf(stderr, "concord check: %s: %s\n", principal.error().code.c_str(), principal.error().message.c_str());
+      return 2;
+    }
+    flat["principal.tenant"] = {principal->tenant};
+    if (!principal->jurisdictions.empty()) flat["principal.jurisdictions"] = principal->jurisdictions;
+    if (!principal->sector.empty()) flat["principal.sector"] = {principal->sector};
+    if (!principal->roles.empty()) flat["principal.roles"] = principal->roles;
+    for (const auto& [k, v] : (*config)->deployment) flat[k] = v;
+    for (const auto& u : (*config)->upstreams) routes.push_back({u.name, u.region, u.model_origin});
+    if (packs_dirs.empty() && !(*config)->policy.vocabulary.empty()) {
+      packs_dirs = (*config)->policy.packs;
+      if (vocabulary.empty()) vocabulary = (*config)->policy.vocabulary;
+      unverified = unverified || (*config)->policy.enable_unverified;
+    }
+  } else try {
     YAML::Node p = YAML::LoadFile(principal_file);
     if (p["tenant"]) flat["principal.tenant"] = scalars(p["tenant"]);
     if (p["jurisdictions"]) flat["principal.jurisdictions"] = scalars(p["jurisdictions"]);
@@ -126,8 +167,15 @@ int runCheck(int argc, char** argv) {
       for (int id : r->preds) std::cout << "      because " << program->describePred(id) << "\n";
       if (!r->summary.empty()) std::cout << "      " << r->summary << "\n";
     }
-    for (const auto& l : d.labels)
-      std::cout << "label (" << placementName(l.placement) << ", " << l.rule_id << "): " << l.textFor(fb.facts.language) << "\n";
+    for (const auto& l : d.labels) {
+      std::cout << "label (" << placementName(l.placement) << ", " << l.rule_id << "):";
+      if (!l.textFor(fb.facts.language).empty()) std::cout << " \"" << l.textFor(fb.facts.language) << "\"";
+      if (l.implicit && !l.implicit->empty()) {
+        std::cout << " implicit:";
+        for (const auto& f : *l.implicit) std::cout << " " << f;
+      }
+      std::cout << "\n";
+    }
     for (const auto& r : d.redactions) {
       std::cout << "redact (" << redactModeName(r.mode) << ", " << r.rule_id << "):";
       for (const auto& k : *r.kinds) std::cout << " " << k;
