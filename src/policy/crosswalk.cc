@@ -189,6 +189,9 @@ std::string renderCrosswalk(const Crosswalk& cw, Format f) {
       for (const auto& c : r.cells) o << " " << cellText(c) << " |";
       o << " " << r.agreement << (r.params_differ ? ", parameters differ" : "") << " |\n";
     }
+    o << "\n## Agreements\n\n";
+    for (const auto& r : cw.rows)
+      if (r.agreement == "all require" && !r.params_differ) o << "- `" << r.concept_id << "`: required everywhere, same parameters\n";
     o << "\n## Conflicts and tensions\n\n" << renderConflicts(cw.conflicts, Format::kMd);
     return o.str();
   }
@@ -209,7 +212,10 @@ std::string renderCrosswalk(const Crosswalk& cw, Format f) {
     for (size_t i = 0; i < r.cells.size(); ++i) o << pad(cellText(r.cells[i]), w[i]);
     o << r.agreement << (r.params_differ ? ", parameters differ" : "") << "\n";
   }
-  o << "\nconflicts and tensions:\n" << renderConflicts(cw.conflicts, Format::kTable);
+  o << "\nagreements (required everywhere, same parameters):";
+  for (const auto& r : cw.rows)
+    if (r.agreement == "all require" && !r.params_differ) o << " " << r.concept_id;
+  o << "\n\nconflicts and tensions:\n" << renderConflicts(cw.conflicts, Format::kTable);
   return o.str();
 }
 
