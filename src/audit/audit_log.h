@@ -75,7 +75,8 @@ class AuditLog {
 
   // Never blocks. False when unhealthy or the queue is full: the gateway answers 503
   // audit_unavailable (unless fail_open). `on_durable` runs on the writer thread (strict) or
-  // before append returns (batched); it may be empty.
+  // before append returns (batched); it may be empty. It must be quick and must not call
+  // close() or prune() (they wait for the writer); calling append() from it is fine.
   bool append(AuditRecord record, DurableCallback on_durable);
   bool healthy() const { return healthy_.load(std::memory_order_acquire); }
   AuditStats stats() const;
