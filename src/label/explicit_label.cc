@@ -68,8 +68,41 @@ bool parsePlacement(std::string_view s, Placement& out) {
   return true;
 }
 
-Result<LabeledBody> labelResponse(std::string_view body, Endpoint endpoint, Placement placement,
-                                  std::string_view text, int user_message_count) {
+std::vector<LabelApplied> appliedLabels(const std::vector<LabelApplied>& labels,
+                                        int user_message_count) {
+  std::vector<LabelApplied> out;
+  for (const auto& l : labels) {
+    Placement p;
+    if (!parsePlacement(l.placement, p)) p = Placement::kStart;
+    if (placementApplies(p, user_message_count)) out.push_back(l);
+  }
+  return out;
+}
+
+LabelTexts labelTexts(const std::vector<LabelApplied>& labels) {
+  LabelTexts t;
+  std::vector<std::string_view> starts;
+  for (const auto& l : labels) {
+    if (l.text.empty()) continue;
+    if (l.placement == "end") {
+      t.end += kLabelSeparator;
+      t.end += l.text;
+    } else {
+      starts.push_back(l.text);
+    }
+  }
+  // Each start label goes in front of what is there already: the last one ends up first
+  // (the same order as composeLabeledText).
+  for (auto it = starts.rbegin(); it != starts.rend(); ++it) {
+    t.start += *it;
+    t.start += kLabelSeparator;
+  }
+  return t;
+}
+
+Result<LabeledBody> labelResponse(std::string_view body, Endpoint endpoint,
+                                  const std::vector<LabelApplied>& labels_in,
+                                  int user_message_count) {
   JsonSpans j;
   if (!j.parse(body) || !j.isObject(j.root())) return badJson();
   std::vector<uint32_t> slots = answerSlots(j, endpoint);
@@ -85,40 +118,70 @@ Result<LabeledBody> labelResponse(std::string_view body, Endpoint endpoint, Plac
       out.concord_has_provenance = j.member(concord, "provenance") != JsonNode::kNone;
     }
   }
-  if (!placementApplies(placement, user_message_count) || text.empty() || slots.empty()) {
+  LabelTexts texts = labelTexts(appliedLabels(labels_in, user_message_count));
+  if ((texts.start.empty() && texts.end.empty()) || slots.empty()) {
     out.body.assign(body);
     return out;
   }
-  bool at_end = placement == Placement::kEnd;
-  if (endpoint == Endpoint::kResponses) {
-    // One answer, several parts: label only its first (start) or last (end) part.
-    uint32_t keep = at_end ? slots.back() : slots.front();
-    slots.assign(1, keep);
+  // An empty slot gets the labels alone, joined by one separator (no dangling separators).
+  std::string alone = texts.start + texts.end.substr(texts.end.empty() ? 0 : kLabelSeparator.size());
+  if (!texts.start.empty() && texts.end.empty()) alone.resize(alone.size() - kLabelSeparator.size());
+  std::string esc_start, esc_end, esc_alone;
+  appendJsonEscaped(esc_start, texts.start);
+  appendJsonEscaped(esc_end, texts.end);
+  appendJsonEscaped(esc_alone, alone);
+
+  // Splice points in document order: (offset, text).
+  std::vector<std::pair<size_t, const std::string*>> inserts;
+  for (size_t k = 0; k < slots.size(); ++k) {
+    const JsonNode& n = j.node(slots[k]);
+    // /v1/responses: one answer in several parts gets start labels in its first part and end
+    // labels in its last.
+    bool want_start = endpoint != Endpoint::kResponses || k == 0;
+    bool want_end = endpoint != Endpoint::kResponses || k + 1 == slots.size();
+    if (n.end - n.begin == 2) {
+      if (want_start && want_end) inserts.push_back({n.begin + 1, &esc_alone});
+      else if (want_start && !esc_start.empty()) inserts.push_back({n.begin + 1, &esc_start});
+      else if (want_end && !esc_end.empty()) inserts.push_back({n.begin + 1, &esc_end});
+      else continue;
+      ++out.labeled_slots;
+      continue;
+    }
+    bool labeled = false;
+    if (want_start && !esc_start.empty()) {
+      inserts.push_back({n.begin + 1, &esc_start});
+      labeled = true;
+    }
+    if (want_end && !esc_end.empty()) {
+      inserts.push_back({n.end - 1, &esc_end});
+      labeled = true;
+    }
+    out.labeled_slots += labeled;
   }
-  std::string escaped_label, escaped_sep;
-  appendJsonEscaped(escaped_label, text);
-  appendJsonEscaped(escaped_sep, kLabelSeparator);
-  out.body.reserve(body.size() + slots.size() * (escaped_label.size() + escaped_sep.size()));
+  size_t extra = 0;
+  for (const auto& ins : inserts) extra += ins.second->size();
+  out.body.reserve(body.size() + extra);
   size_t copied = 0;
   size_t concord_shift = 0;  // bytes inserted before the concord object
-  for (uint32_t s : slots) {
-    const JsonNode& n = j.node(s);
-    bool empty = n.end - n.begin == 2;
-    size_t at = at_end ? n.end - 1 : n.begin + 1;
+  for (const auto& [at, text] : inserts) {
     out.body.append(body.substr(copied, at - copied));
-    if (at_end && !empty) out.body += escaped_sep;
-    out.body += escaped_label;
-    if (!at_end && !empty) out.body += escaped_sep;
+    out.body += *text;
     if (out.concord_open != std::string::npos && at < out.concord_open)
       concord_shift = out.body.size() - at;
     copied = at;
-    ++out.labeled_slots;
   }
   out.body.append(body.substr(copied));
   // Every insertion lies inside the root object, before its closing brace.
   out.root_close += out.body.size() - body.size();
   if (out.concord_open != std::string::npos) out.concord_open += concord_shift;
   return out;
+}
+
+Result<LabeledBody> labelResponse(std::string_view body, Endpoint endpoint, Placement placement,
+                                  std::string_view text, int user_message_count) {
+  static const char* kNames[] = {"start", "end", "first_turn"};
+  std::vector<LabelApplied> one = {{"", kNames[static_cast<int>(placement)], std::string(text)}};
+  return labelResponse(body, endpoint, one, user_message_count);
 }
 
 Result<std::string> applyExplicitLabel(std::string_view body, Endpoint endpoint,

@@ -8,8 +8,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
+#include "label/text_normalizer.h"
 
 namespace concord::label {
 
@@ -49,6 +51,28 @@ struct LabeledBody {
 Result<LabeledBody> labelResponse(std::string_view response_json, Endpoint endpoint,
                                   Placement placement, std::string_view text,
                                   int user_message_count = 1);
+
+// Several labels in one pass (e.g. the CN and the EU notice on one answer). Placements are
+// LabelApplied::placement names; first_turn labels are dropped unless user_message_count is 1;
+// empty texts (a waived visible label) are skipped. Start labels stack in front in reverse
+// order (the last one ends up first), end labels follow in order: the same text as
+// composeLabeledText(answer, labels), so the manifest hash matches.
+Result<LabeledBody> labelResponse(std::string_view response_json, Endpoint endpoint,
+                                  const std::vector<LabelApplied>& labels,
+                                  int user_message_count = 1);
+
+// The labels that apply to this turn (first_turn ones only when user_message_count == 1):
+// what goes into the manifest.
+std::vector<LabelApplied> appliedLabels(const std::vector<LabelApplied>& labels,
+                                        int user_message_count);
+
+// The text placed before the answer (start labels, each followed by the separator) and after
+// it (end labels, each preceded by the separator).
+struct LabelTexts {
+  std::string start;
+  std::string end;
+};
+LabelTexts labelTexts(const std::vector<LabelApplied>& labels);
 
 // Shape the gateway asked for: the edited body only.
 Result<std::string> applyExplicitLabel(std::string_view response_json, Endpoint endpoint,

@@ -6,13 +6,25 @@
 
 namespace concord::label {
 
+namespace {
+std::vector<LabelApplied> single(Placement placement, std::string text) {
+  static const char* kNames[] = {"start", "end", "first_turn"};
+  return {{"", kNames[static_cast<int>(placement)], std::move(text)}};
+}
+}  // namespace
+
 StreamLabeler::StreamLabeler(Endpoint endpoint, Placement placement, std::string text,
                              int user_message_count)
-    : endpoint_(endpoint),
-      placement_(placement),
-      text_(std::move(text)),
-      active_(!text_.empty() && endpoint != Endpoint::kResponses &&
-              placementApplies(placement, user_message_count)) {}
+    : StreamLabeler(endpoint, single(placement, std::move(text)), user_message_count) {}
+
+StreamLabeler::StreamLabeler(Endpoint endpoint, const std::vector<LabelApplied>& labels,
+                             int user_message_count)
+    : endpoint_(endpoint) {
+  if (endpoint == Endpoint::kResponses) return;  // typed events: passed through unlabelled
+  LabelTexts t = labelTexts(appliedLabels(labels, user_message_count));
+  start_text_ = std::move(t.start);
+  end_text_ = std::move(t.end);
+}
 
 StreamLabeler::Choice* StreamLabeler::choice(int index) {
   if (index < 0 || index >= kMaxChoices) return nullptr;
@@ -44,12 +56,10 @@ std::string StreamLabeler::header() const {
   return h;
 }
 
-std::string StreamLabeler::labelEvent(int index, bool with_role, bool at_end) const {
+std::string StreamLabeler::labelEvent(int index, bool with_role, const std::string& text) const {
   std::string e = header();
   std::string content;
-  if (at_end) appendJsonEscaped(content, kLabelSeparator);
-  appendJsonEscaped(content, text_);
-  if (!at_end) appendJsonEscaped(content, kLabelSeparator);
+  appendJsonEscaped(content, text);
   std::string idx = std::to_string(index);
   if (endpoint_ == Endpoint::kCompletions) {
     e += "\"choices\":[{\"text\":\"" + content + "\",\"index\":" + idx +
@@ -106,19 +116,18 @@ StreamEvents StreamLabeler::feed(std::string_view data) {
     bool has_content = j.isString(text_node) && j.node(text_node).end - j.node(text_node).begin > 2;
     if (has_content) {
       if (index == 0) answer_ += j.str(text_node);
-      if (active_ && placement_ != Placement::kEnd && !ch->labeled) {
-        out.before += labelEvent(index, !role_before, false);
-        ch->labeled = true;
+      if (!start_text_.empty() && !ch->start_done) {
+        out.before += labelEvent(index, !role_before, start_text_);
+        ch->start_done = true;
         ++labels_emitted_;
       }
       ch->content_seen = true;
     }
     uint32_t finish = j.member(c, "finish_reason");
-    if (active_ && placement_ == Placement::kEnd && j.isString(finish) && ch->content_seen &&
-        !ch->labeled) {
+    if (!end_text_.empty() && j.isString(finish) && ch->content_seen && !ch->end_done) {
       // The finish chunk itself may carry the last content: then the label follows it.
-      (has_content ? out.after : out.before) += labelEvent(index, false, true);
-      ch->labeled = true;
+      (has_content ? out.after : out.before) += labelEvent(index, false, end_text_);
+      ch->end_done = true;
       ++labels_emitted_;
     }
   }
@@ -127,11 +136,11 @@ StreamEvents StreamLabeler::feed(std::string_view data) {
 
 std::string StreamLabeler::finish(std::string_view provenance_json) {
   std::string out;
-  if (active_ && placement_ == Placement::kEnd) {
+  if (!end_text_.empty()) {
     for (size_t i = 0; i < choices_.size(); ++i) {
-      if (choices_[i].content_seen && !choices_[i].labeled) {
-        out += labelEvent(static_cast<int>(i), false, true);
-        choices_[i].labeled = true;
+      if (choices_[i].content_seen && !choices_[i].end_done) {
+        out += labelEvent(static_cast<int>(i), false, end_text_);
+        choices_[i].end_done = true;
         ++labels_emitted_;
       }
     }

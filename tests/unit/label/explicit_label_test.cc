@@ -156,3 +156,51 @@ TEST(AttachProvenance, FromLabeledBodyMatchesReparse) {
 
 }  // namespace
 }  // namespace concord::label
+
+namespace concord::label {
+namespace {
+
+const std::vector<LabelApplied> kStack = {{"CN-LBL-4", "start", "【AI生成】"},
+                                          {"EU-AIA-50.1", "first_turn", "You are talking to an AI."},
+                                          {"KR-AIBA-31.2", "end", "AI 생성"}};
+
+TEST(MultiLabel, StacksLikeComposeAndHashesTheSame) {
+  const char* body = R"({"choices":[{"message":{"content":"Answer."}},{"message":{"content":""}}]})";
+  auto first = labelResponse(body, Endpoint::kChatCompletions, kStack, 1);
+  ASSERT_TRUE(first.ok());
+  json j = json::parse(first->body);
+  std::string delivered = j["choices"][0]["message"]["content"];
+  EXPECT_EQ(delivered, "You are talking to an AI.\n\n【AI生成】\n\nAnswer.\n\nAI 생성");
+  EXPECT_EQ(delivered, composeLabeledText("Answer.", kStack));
+  EXPECT_EQ(j["choices"][1]["message"]["content"], composeLabeledText("", kStack));
+  EXPECT_EQ(textHash(delivered, kStack), answerHash("Answer.", kStack));
+
+  auto later = labelResponse(body, Endpoint::kChatCompletions, kStack, 2);  // first_turn dropped
+  ASSERT_TRUE(later.ok());
+  auto applied = appliedLabels(kStack, 2);
+  ASSERT_EQ(applied.size(), 2u);
+  std::string d2 = json::parse(later->body)["choices"][0]["message"]["content"];
+  EXPECT_EQ(d2, "【AI生成】\n\nAnswer.\n\nAI 생성");
+  EXPECT_EQ(textHash(d2, applied), answerHash("Answer.", applied));
+}
+
+TEST(MultiLabel, ResponsesSplitsStartAndEndOverParts) {
+  const char* body = R"({"output":[{"type":"message","content":[{"type":"output_text","text":"one"},{"type":"output_text","text":"two"}]}]})";
+  auto r = labelResponse(body, Endpoint::kResponses, kStack, 3);
+  ASSERT_TRUE(r.ok());
+  json j = json::parse(r->body);
+  EXPECT_EQ(j["output"][0]["content"][0]["text"], "【AI生成】\n\none");
+  EXPECT_EQ(j["output"][0]["content"][1]["text"], "two\n\nAI 생성");
+  EXPECT_EQ(r->labeled_slots, 2);
+}
+
+TEST(MultiLabel, WaivedTextIsSkipped) {
+  std::vector<LabelApplied> waived = {{"CN-LBL-9", "start", ""}};
+  const char* body = R"({"choices":[{"message":{"content":"x"}}]})";
+  auto r = labelResponse(body, Endpoint::kChatCompletions, waived, 1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->body, body);
+}
+
+}  // namespace
+}  // namespace concord::label

@@ -130,6 +130,19 @@ TEST(StreamLabeler, EachChoiceLabelledOnce) {
   EXPECT_EQ(l.answerText(), "a");
 }
 
+TEST(StreamLabeler, SeveralLabelsOneChunkEachSideSameTextAsBody) {
+  std::vector<LabelApplied> stack = {{"CN-LBL-4", "start", "【AI生成】"},
+                                     {"EU-AIA-50.1", "first_turn", "You are talking to an AI."},
+                                     {"KR-AIBA-31.2", "end", "AI 생성"}};
+  StreamLabeler l(Endpoint::kChatCompletions, stack, 1);
+  std::vector<json> evs;
+  std::string text = run(l, kStream, &evs);
+  EXPECT_EQ(text, composeLabeledText("Hello", stack));
+  EXPECT_EQ(evs.size(), 6u);  // 4 upstream + one start chunk + one end chunk
+  EXPECT_EQ(l.labelsEmitted(), 2);
+  EXPECT_EQ(textHash(text, stack), answerHash(l.answerText(), stack));
+}
+
 TEST(StreamLabeler, CompletionsStream) {
   StreamLabeler l(Endpoint::kCompletions, Placement::kStart, "AI");
   auto e = l.feed(R"({"id":"cmpl-1","object":"text_completion","created":5,"model":"m","choices":[{"text":"x","index":0,"logprobs":null,"finish_reason":null}]})");
