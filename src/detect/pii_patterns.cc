@@ -295,7 +295,7 @@ const PatternSpec kPii[] = {
     {"\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}", 0, kinds::kIp, Family::kPii, vIpv4, 0},
     {"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}", 0, kinds::kIp, Family::kPii, vIpv6, 0},
     {"\\d{4}[\\-/.]\\d{1,2}[\\-/.]\\d{1,2}|\\d{1,2}[\\-/.]\\d{1,2}[\\-/.](?:\\d{4}|\\d{2})", 0, kinds::kDob, Family::kPii, vDob, 0},
-    {"\\d{4}\\s?(?:\xE5\xB9\xB4|\xEB\x85\x84)\\s?\\d{1,2}\\s?(?:\xE6\x9C\x88|\xEC\x9B\x94)\\s?\\d{1,2}", 0, kinds::kDob, Family::kPii, vDob, 0},
+    {"\\d{4}\\s?(?:\xE5\xB9\xB4|\xEB\x85\x84)\\s?\\d{1,2}\\s?(?:\xE6\x9C\x88|\xEC\x9B\x94)\\s?\\d{1,2}(?:\xE6\x97\xA5|\xEC\x9D\xBC)?", 0, kinds::kDob, Family::kPii, vDob, 0},
     {"\\d{1,2}(?:st|nd|rd|th)?\\s(?:of\\s)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\\.?,?\\s\\d{4}", kC, kinds::kDob, Family::kPii, vDob, 0},
     {"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\\.?\\s\\d{1,2}(?:st|nd|rd|th)?,?\\s\\d{4}", kC, kinds::kDob, Family::kPii, vDob, 0},
     {"[A-Za-z]{1,2}\\d{6,9}[A-Za-z]?|\\d{8,9}", 0, kinds::kPassport, Family::kPii, vPassport, 0},
