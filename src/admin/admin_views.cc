@@ -249,6 +249,11 @@ Result<nlohmann::json> auditRecordJson(audit::FileSystem& fs, const std::string&
 
 Result<nlohmann::json> auditVerifyJson(audit::FileSystem& fs, const std::string& dir,
                                        const std::vector<std::string>& pubkey_paths, bool require_sealed) {
+  if (!fs.exists(dir))
+    return nlohmann::json{{"ok", false}, {"segments", 0}, {"pruned_segments", 0}, {"checkpoints", 0}, {"records", 0},
+                          {"problems", nlohmann::json::array({{{"file", dir}, {"offset", -1}, {"code", "no_audit_directory"},
+                                                              {"message", "no audit directory yet: nothing recorded"}}})},
+                          {"text", "no audit directory at " + dir + "\n"}};
   audit::VerifyOptions vo;
   vo.dir = dir;
   vo.require_sealed = require_sealed;

@@ -18,12 +18,12 @@ function timeLeft(expiresUs) {
 
 export function render(main, { role }) {
   const canDecide = role === 'approver' || role === 'admin';
-  const status = h('span', { class: 'live', id: 'stream-state' }, 'connecting…');
+  const status = h('span', { class: 'stream', id: 'stream-state' }, 'connecting…');
   const pendingList = h('div', { class: 'approvals', id: 'pending', 'aria-live': 'polite' });
   const recentBody = h('tbody', { id: 'recent' });
   main.append(
     h('div', { class: 'row spread' }, h('h1', {}, 'Approvals'), status),
-    canDecide ? null : h('p', { class: 'muted' }, 'Your token is a viewer token: you can watch, not decide.'),
+    canDecide ? '' : h('p', { class: 'muted' }, 'Your token is a viewer token: you can watch, not decide.'),
     h('section', {}, h('h2', {}, 'Waiting'), pendingList),
     h('section', { class: 'card' }, h('h2', {}, 'Recent decisions'),
       h('table', {}, h('thead', {}, h('tr', {}, ['When', 'Outcome', 'Tenant', 'Model', 'Rules', 'By', 'Reason'].map((x) => h('th', { scope: 'col' }, x)))), recentBody)));
@@ -115,7 +115,7 @@ export function render(main, { role }) {
     else resolve(e.approval);
   }, controller.signal, (s) => {
     status.textContent = s === 'live' ? '● live' : 'reconnecting…';
-    status.className = `live ${s}`;
+    status.className = `stream ${s}`;
     if (s === 'live') load().catch(() => {});
   })).catch((e) => pendingList.append(h('p', { class: 'error' }, e.message)));
 
