@@ -146,7 +146,9 @@ class Run {
                 ": prev hash is not the hash of the previous record (edited or replaced record)");
       if (s.min_ts == 0 || p->chain.ts < s.min_ts) s.min_ts = p->chain.ts;
       s.max_ts = std::max(s.max_ts, p->chain.ts);
-      if (p->type == "prune" && p->json.contains("first_segment") && p->json.contains("last_segment"))
+      // Records are attacker-controlled input here: check types before reading them.
+      if (p->type == "prune" && p->json.contains("first_segment") && p->json["first_segment"].is_number_unsigned() &&
+          p->json.contains("last_segment") && p->json["last_segment"].is_number_unsigned())
         prunes_.push_back({p->json["first_segment"].get<uint64_t>(), p->json["last_segment"].get<uint64_t>()});
       if (p->type == "key_rotation" && p->json.contains("old_key") && p->json["old_key"].is_string())
         s.rotation_old_keys.push_back(p->json["old_key"].get<std::string>());
