@@ -21,13 +21,26 @@ Result<std::unique_ptr<GatewaySetup>> GatewaySetup::open(std::shared_ptr<const c
   auto audit = proxy::ChainAudit::open(*config);
   if (!audit) return audit.error();
   setup->audit_ = audit.value();
+  auto approvals = oversight::ApprovalQueue::open(config->oversight_db, SystemClock::instance());
+  if (!approvals) return approvals.error();
+  setup->approvals_ = std::move(approvals.value());
+  auto stops = oversight::StopSwitch::open(config->oversight_db, SystemClock::instance());
+  if (!stops) return stops.error();
+  setup->stops_ = std::move(stops.value());
   auto snapshot = setup->build(config);
   if (!snapshot) return snapshot.error();
   setup->gateway_ = std::make_unique<proxy::Gateway>(snapshot.value(), *setup->keys_, setup->metrics_);
+  setup->gateway_->setOversight(setup->approvals_.get(), setup->stops_.get());
+  setup->expiry_ = std::thread([s = setup.get()] {
+    while (!s->closing_.load()) {
+      s->approvals_->expireDue();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
   return setup;
 }
 
-GatewaySetup::~GatewaySetup() = default;
+GatewaySetup::~GatewaySetup() { close(); }
 
 Result<std::shared_ptr<const proxy::Snapshot>> GatewaySetup::build(
     std::shared_ptr<const config::Config> config) {
@@ -48,6 +61,7 @@ Result<std::shared_ptr<const proxy::Snapshot>> GatewaySetup::build(
   if (!config->policy.vocabulary.empty()) {
     auto decide = proxy::PolicyDecide::create(*config);
     if (!decide) return decide.error();
+    snapshot->program = decide.value()->program();
     snapshot->steps.decide = decide.value();
     snapshot->steps.label = std::make_shared<proxy::LabelApply>();
   }
@@ -62,6 +76,8 @@ Status GatewaySetup::reload(std::shared_ptr<const config::Config> next) {
 }
 
 void GatewaySetup::close() {
+  closing_ = true;
+  if (expiry_.joinable()) expiry_.join();
   if (auto* chain = dynamic_cast<proxy::ChainAudit*>(audit_.get())) chain->close();
 }
 

@@ -4,12 +4,16 @@
 // integration tests.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <thread>
 
 #include "admin/metrics.h"
 #include "common/result.h"
 #include "config/config.h"
 #include "proxy/gateway.h"
+#include "oversight/approval_queue.h"
+#include "oversight/stop_switch.h"
 #include "store/key_store.h"
 
 namespace concord::cli {
@@ -22,6 +26,8 @@ class GatewaySetup {
   proxy::Gateway& gateway() { return *gateway_; }
   admin::Metrics& metrics() { return metrics_; }
   store::KeyStore& keys() { return *keys_; }
+  oversight::ApprovalQueue& approvals() { return *approvals_; }
+  oversight::StopSwitch& stops() { return *stops_; }
   // Validates and compiles `next`; on success swaps it in, else keeps the current snapshot.
   Status reload(std::shared_ptr<const config::Config> next);
   // Flushes the audit trail; call after the listener has stopped.
@@ -34,6 +40,10 @@ class GatewaySetup {
   admin::Metrics metrics_;
   std::unique_ptr<store::KeyStore> keys_;
   std::shared_ptr<proxy::AuditStep> audit_;
+  std::unique_ptr<oversight::ApprovalQueue> approvals_;
+  std::unique_ptr<oversight::StopSwitch> stops_;
+  std::thread expiry_;  // expires due approvals every 100 ms
+  std::atomic<bool> closing_{false};
   std::unique_ptr<proxy::Gateway> gateway_;
   uint64_t generation_ = 0;
 };

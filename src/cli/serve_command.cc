@@ -10,6 +10,8 @@
 #include "cli/commands.h"
 #include "cli/gateway_setup.h"
 #include "config/config_loader.h"
+#include "admin/admin_api.h"
+#include "admin/admin_tokens.h"
 #include "http/listener.h"
 #include "proxy/exchange.h"
 #include "proxy/health_probe.h"
@@ -33,6 +35,33 @@ void probeLoop(proxy::Gateway& gateway, std::atomic<bool>& stop) {
     }
     for (int i = 0; i < 50 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+}
+
+// Admin actions (approvals decided, stops, resumes) go into the audit trail like exchanges.
+std::unique_ptr<admin::AdminApi> makeAdminApi(GatewaySetup& setup, admin::AdminTokens& tokens,
+                                              const config::Config& config) {
+  admin::AdminApiOptions options;
+  options.console_dir = config.admin.console_dir;
+  options.packs_dir = "packs";
+  options.audit_dir = config.audit.dir;
+  options.audit_pubkeys = {config.data_dir + "/audit-signing.key.pub"};
+  auto& gw = setup.gateway();
+  options.on_event = [&gw](std::string_view event, const nlohmann::json& detail) {
+    proxy::ExchangeRecord record;
+    static std::atomic<uint64_t> counter{0};
+    const int64_t now = SystemClock::instance().nowMicros();
+    record.exchange_id = "adm-" + std::to_string(now) + "-" + std::to_string(++counter);
+    record.time_micros = now;
+    record.endpoint = "admin." + std::string(event);
+    record.tenant = detail.value("actor", "");
+    record.verdict = std::string(event);
+    record.model = detail.dump();  // the action's details (scope, value, reason, approval id)
+    record.status = 200;
+    gw.snapshot()->steps.audit->record(std::move(record), nullptr);
+  };
+  return std::make_unique<admin::AdminApi>(
+      setup.approvals(), setup.stops(), tokens, setup.metrics(), setup.keys(),
+      [&gw] { return gw.snapshot()->program; }, std::move(options));
 }
 
 }  // namespace
@@ -106,6 +135,38 @@ int runServe(int argc, char** argv) {
   }
   for (int i = 0; i < listener.workers(); ++i) gw.addWorker(listener.context(i));
   listener.start();
+
+  // The admin API and console: their own listener (loopback by default), one worker.
+  std::unique_ptr<admin::AdminTokens> admin_tokens;
+  std::unique_ptr<admin::AdminApi> admin_api;
+  std::unique_ptr<http::Listener> admin_listener;
+  if (config->admin.port != 0) {
+    auto tokens = admin::AdminTokens::open(config->oversight_db, SystemClock::instance());
+    if (!tokens) {
+      std::fprintf(stderr, "concord serve: %s\n", tokens.error().message.c_str());
+      listener.stop(0);
+      return 2;
+    }
+    admin_tokens = std::move(tokens.value());
+    admin_api = makeAdminApi(*setup.value(), *admin_tokens, *config);
+    http::ListenerOptions admin_options = options;
+    admin_options.address = config->admin.address;
+    admin_options.port = config->admin.port;
+    admin_options.workers = 1;
+    admin_options.tls_cert_file.clear();
+    admin_listener = std::make_unique<http::Listener>(
+        admin_options, [api = admin_api.get()](http::Request& r, http::ResponseSink& s) { return api->handle(r, s); });
+    auto admin_port = admin_listener->bind();
+    if (!admin_port) {
+      std::fprintf(stderr, "concord serve: admin: %s\n", admin_port.error().message.c_str());
+      listener.stop(0);
+      return 2;
+    }
+    admin_listener->start();
+    std::fprintf(stderr, "concord: admin API and console on http://%s:%u/\n", config->admin.address.c_str(),
+                 static_cast<unsigned>(admin_port.value()));
+    std::fprintf(stdout, "admin %u\n", static_cast<unsigned>(admin_port.value()));
+  }
   std::atomic<bool> stop_probe{false};
   std::thread prober([&] { probeLoop(gw, stop_probe); });
   std::fprintf(stderr, "concord: listening on %s:%u (%d workers, %s)\n", l.address.c_str(),
@@ -138,7 +199,9 @@ int runServe(int argc, char** argv) {
     break;
   }
   gw.stopping() = true;
+  if (admin_api) admin_api->shutdown();
   listener.stop(config->limits.shutdown_grace_ms);
+  if (admin_listener) admin_listener->stop(1000);
   stop_probe = true;
   prober.join();
   setup.value()->close();

@@ -77,8 +77,15 @@ struct DetectConfig {
 };
 
 struct AdminConfig {
-  std::string address = "127.0.0.1";
-  uint16_t port = 0;  // 0 = no admin listener
+  std::string address = "127.0.0.1";  // loopback by default: the admin API controls the gateway
+  uint16_t port = 0;                  // 0 = no admin listener
+  std::string console_dir = "console/dist";
+};
+
+// Human oversight: how long a held exchange may wait for a person.
+struct OversightConfig {
+  uint32_t hold_max_wait_ms = 300'000;  // then the client gets 403 approval_timeout
+  uint32_t keepalive_ms = 10'000;       // SSE comments to a waiting streaming client
 };
 
 struct Config {
@@ -91,10 +98,12 @@ struct Config {
   std::vector<UpstreamConfig> upstreams;
   std::string data_dir = "./data";
   std::string keys_db;  // default <data_dir>/concord.db
+  std::string oversight_db;  // approvals, stops, admin tokens; default <data_dir>/oversight.db
   AuditConfig audit;
   PolicyConfig policy;
   DetectConfig detect;
   AdminConfig admin;
+  OversightConfig oversight;
   // `deployment.*` facts for the policy program, as strings ("true"/"false" for booleans).
   std::map<std::string, std::vector<std::string>> deployment;
 };

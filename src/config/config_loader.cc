@@ -195,7 +195,7 @@ void readDeployment(Reader& r, const YAML::Node& n, Config& c) {
 void readTop(Reader& r, const YAML::Node& root, Config& c) {
   if (!r.expectMap(root, "concord.yaml",
                    {"gateway", "listen", "limits", "retry", "upstreams", "storage", "audit",
-                    "policy", "detect", "admin", "deployment"}))
+                    "policy", "detect", "admin", "oversight", "deployment"}))
     return;
   if (const auto g = root["gateway"]; g && r.expectMap(g, "gateway", {"id", "operator"})) {
     r.str(g, "id", c.gateway_id);
@@ -230,9 +230,11 @@ void readTop(Reader& r, const YAML::Node& root, Config& c) {
       c.upstreams.push_back(std::move(upstream));
     }
   }
-  if (const auto s = root["storage"]; s && r.expectMap(s, "storage", {"data_dir", "keys_db"})) {
+  if (const auto s = root["storage"];
+      s && r.expectMap(s, "storage", {"data_dir", "keys_db", "oversight_db"})) {
     r.str(s, "data_dir", c.data_dir);
     r.str(s, "keys_db", c.keys_db);
+    r.str(s, "oversight_db", c.oversight_db);
   }
   if (const auto a = root["audit"];
       a && r.expectMap(a, "audit", {"dir", "durability", "fail_open"})) {
@@ -252,9 +254,16 @@ void readTop(Reader& r, const YAML::Node& root, Config& c) {
     r.boolean(d, "enabled", c.detect.enabled);
     r.boolean(d, "fail_open", c.detect.fail_open);
   }
-  if (const auto a = root["admin"]; a && r.expectMap(a, "admin", {"address", "port"})) {
+  if (const auto a = root["admin"];
+      a && r.expectMap(a, "admin", {"address", "port", "console_dir"})) {
     r.str(a, "address", c.admin.address);
     r.integer(a, "port", c.admin.port, 0, 65535);
+    r.str(a, "console_dir", c.admin.console_dir);
+  }
+  if (const auto o = root["oversight"];
+      o && r.expectMap(o, "oversight", {"hold_max_wait_ms", "keepalive_ms"})) {
+    r.integer(o, "hold_max_wait_ms", c.oversight.hold_max_wait_ms, 100, 86'400'000);
+    r.integer(o, "keepalive_ms", c.oversight.keepalive_ms, 100, 600'000);
   }
   if (const auto d = root["deployment"]; d && !r.failed()) readDeployment(r, d, c);
 }
@@ -281,6 +290,7 @@ Result<std::shared_ptr<const Config>> parseConfig(const std::string& yaml_text,
   if (reader.failed()) return makeError("config.invalid", reader.error());
   if (config->keys_db.empty()) config->keys_db = config->data_dir + "/concord.db";
   if (config->audit.dir.empty()) config->audit.dir = config->data_dir + "/audit";
+  if (config->oversight_db.empty()) config->oversight_db = config->data_dir + "/oversight.db";
   return std::shared_ptr<const Config>(std::move(config));
 }
 

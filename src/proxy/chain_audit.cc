@@ -42,6 +42,8 @@ audit::AuditRecord toAuditRecord(ExchangeRecord&& r) {
   for (auto& f : r.findings)
     a.findings.push_back({std::move(f.kind), "messages[" + std::to_string(f.segment) + "]", f.begin, f.end, f.score});
   a.labels = std::move(r.labels);
+  for (auto& ap : r.approvals)
+    a.approvals.push_back({std::move(ap.id), std::move(ap.approver), std::move(ap.outcome), ap.at_micros});
   a.prompt_tokens = r.prompt_tokens;
   a.completion_tokens = r.completion_tokens;
   a.total_tokens = r.total_tokens;

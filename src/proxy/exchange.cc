@@ -16,7 +16,10 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include "oversight/approval_queue.h"
+#include "oversight/stop_switch.h"
 #include "proxy/forwarder.h"
+#include "proxy/stop_watch.h"
 #include "store/key_store.h"
 
 namespace concord::proxy {
@@ -128,6 +131,9 @@ class Exchange {
     if (candidates.empty())
       co_return reject(api::notFound("model '" + record_.model + "' is not served here",
                                             "model_not_found"));
+    // The stop switch: an operator has halted everything, this tenant or this model.
+    if (std::string why; gw_.stops() && gw_.stops()->stopped(principal_.tenant, view_.model, "", &why))
+      co_return reject(stoppedByOperator(why));
     // 4. detect: findings over every text segment, and the language of the user's turns.
     auto& detector = *snapshot_->steps.detect;
     if (auto st = detector.detect(input(), record_.findings); !st)
@@ -147,12 +153,33 @@ class Exchange {
     }
     if (verdict_.action == Verdict::Action::kHold) {
       record_.verdict = "hold";
-      co_return reject({403, "invalid_request_error", "approval_required", verdict_.message},
-                              rulesJson());
+      if (!gw_.approvals())
+        co_return reject({403, "invalid_request_error", "approval_required", verdict_.message},
+                         rulesJson());
+      // A person decides; the client waits (streams get keep-alive comments).
+      const auto resolution = co_await awaitApproval();
+      if (rejection_) co_return;
+      if (resolution.outcome == oversight::Outcome::kDenied)
+        co_return reject({403, "invalid_request_error", "approval_denied",
+                          "a reviewer denied this request: " + resolution.reason},
+                         rulesJson());
+      if (resolution.outcome == oversight::Outcome::kExpired)
+        co_return reject({403, "invalid_request_error", "approval_timeout",
+                          "no reviewer decided within the allowed time"},
+                         rulesJson());
     }
     std::vector<const RouteCandidate*> routes;
-    for (size_t i = 0; i < candidates.size(); ++i)
-      if (verdict_.route_allowed.empty() || verdict_.route_allowed[i]) routes.push_back(&candidates[i]);
+    bool upstream_stopped = false;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (!verdict_.route_allowed.empty() && !verdict_.route_allowed[i]) continue;
+      if (gw_.stops() && gw_.stops()->stopped("", "", candidates[i].upstream->name)) {
+        upstream_stopped = true;
+        continue;
+      }
+      routes.push_back(&candidates[i]);
+    }
+    if (routes.empty() && upstream_stopped)
+      co_return reject(stoppedByOperator("every compliant upstream for this model is stopped"));
     if (routes.empty())
       co_return reject({403, "invalid_request_error", "no_compliant_route",
                                "no upstream serving '" + record_.model + "' satisfies the policy"},
@@ -225,7 +252,13 @@ class Exchange {
                                     {"x-concord-request-id", id_},
                                     {"x-concord-upstream", upstream_name_},
                                     {"x-concord-overhead-us", overhead}};
-    co_await sink_.beginStream(upstream_.status, headers);
+    if (!stream_begun_) co_await sink_.beginStream(upstream_.status, headers);
+    stream_begun_ = true;
+    // An operator's stop ends this stream within 100 ms.
+    std::shared_ptr<StopWatch> stop_watch;
+    if (gw_.stops())
+      stop_watch = StopWatch::start(worker_.io.get_executor(), *gw_.stops(), principal_.tenant,
+                                    std::string(view_.model), u.name, &conn);
     // 8. label: a labeller sees every event; without one, events pass as they came.
     auto labeller = upstream_.status < 300 ? snapshot_->steps.label->labelStream(input(), verdict_) : nullptr;
     std::string labelled;
@@ -273,6 +306,8 @@ class Exchange {
         break;
       }
     }
+    if (stop_watch) stop_watch->cancel();
+    const bool stopped = stop_watch && stop_watch->stopped();
     const bool broken = ec || !conn.bodyDone() || (!saw_done && upstream_.status < 300 && !client_gone);
     if (client_gone || broken) {
       upstream_.connection->close();
@@ -286,7 +321,12 @@ class Exchange {
       co_await commit();
       co_return;
     }
-    if (broken) {
+    if (stopped) {
+      record_.error_code = "stopped_by_operator";
+      gw_.metrics().count("concord_stopped_streams_total", "");
+      const std::string event = streamErrorEvent("stopped_by_operator", "stopped by an operator: " + stop_watch->reason());
+      co_await sink_.sendChunk(event);
+    } else if (broken) {
       const bool timeout = upstream_.deadline->expired();
       record_.error_code = timeout ? "upstream_timeout" : "upstream_truncated";
       gw_.metrics().count("concord_upstream_errors_total",
@@ -349,7 +389,94 @@ class Exchange {
     const std::string body = api::errorBody(*rejection_, rejection_extra_);
     account(rejection_->status);
     if (!record_.exchange_id.empty()) co_await commit();  // not yet committed by a relay
+    if (stream_begun_) {  // a held stream already answered 200: end it with an error event
+      const std::string event = "data: " + body + "\n\ndata: [DONE]\n\n";
+      co_await sink_.sendChunk(event);
+      co_await sink_.endStream();
+      co_return;
+    }
     co_await respond(rejection_->status, body, "application/json");
+  }
+
+  static api::ApiError stoppedByOperator(const std::string& why) {
+    return {503, "server_error", "stopped_by_operator", "stopped by an operator: " + why};
+  }
+
+  // Parks the exchange until a person approves or denies it, or the hold expires. The approval
+  // is bound to the digest of this exact body and used once.
+  asio::awaitable<oversight::Resolution> awaitApproval() {
+    const auto& cfg = snapshot_->config->oversight;
+    oversight::ApprovalRequest request;
+    request.tenant = principal_.tenant;
+    request.key_id = principal_.key_id;
+    request.endpoint = record_.endpoint;
+    request.model = record_.model;
+    for (const auto& r : verdict_.rules) request.rules.emplace_back(r.id, r.cite);
+    request.digest = oversight::sha256Hex(req_.body);
+    request.preview = approvalPreview();
+    request.policy_version = std::to_string(snapshot_->generation);
+    request.expires_us = wallMicros() + int64_t{cfg.hold_max_wait_ms} * 1000;
+    struct Wait {
+      explicit Wait(asio::any_io_executor ex) : timer(ex) {}
+      asio::steady_timer timer;
+      bool done = false;
+      oversight::Resolution resolution;
+    };
+    auto wait = std::make_shared<Wait>(worker_.io.get_executor());
+    auto ex = worker_.io.get_executor();
+    auto id = gw_.approvals()->submit(request, [wait, ex](oversight::Resolution r) {
+      asio::post(ex, [wait, r = std::move(r)]() mutable {
+        wait->resolution = std::move(r);
+        wait->done = true;
+        wait->timer.cancel();
+      });
+    });
+    if (!id) {
+      reject({503, "server_error", "approval_unavailable", "cannot queue for approval: " + id.error().message});
+      co_return oversight::Resolution{};
+    }
+    gw_.metrics().count("concord_holds_total", "");
+    const int64_t hold_started = nowNanos();
+    boost::system::error_code ec;
+    while (!wait->done) {
+      wait->timer.expires_after(std::chrono::milliseconds(cfg.keepalive_ms));
+      co_await wait->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (wait->done || !view_.stream) continue;
+      if (!stream_begun_) {
+        const http::Header headers[] = {{"Content-Type", "text/event-stream"},
+                                        {"Cache-Control", "no-cache"},
+                                        {"x-concord-request-id", id_},
+                                        {"x-concord-approval-id", id.value()}};
+        co_await sink_.beginStream(200, headers);
+        stream_begun_ = true;
+      }
+      static constexpr std::string_view kKeepAlive = ": waiting for human approval\n\n";
+      if (!co_await sink_.sendChunk(kKeepAlive)) break;  // the client left; the hold expires
+    }
+    upstream_nanos_ += nowNanos() - hold_started;  // waiting for a person is not Concord's cost
+    const auto outcome = std::string(oversight::outcomeName(wait->resolution.outcome));
+    record_.approvals.push_back({id.value(), wait->resolution.approver, outcome, wallMicros()});
+    if (wait->resolution.outcome == oversight::Outcome::kApproved) {
+      if (auto st = gw_.approvals()->consume(id.value(), request.digest); !st) {
+        reject({403, "invalid_request_error", "approval_invalid", st.error().message});
+      }
+    }
+    co_return wait->resolution;
+  }
+
+  // What a reviewer sees of the request: the users' and tools' text with every finding masked.
+  std::string approvalPreview() const {
+    std::string preview;
+    for (size_t i = 0; i < view_.segments.size() && preview.size() < 4096; ++i) {
+      std::string text(view_.segments[i].text);
+      for (auto it = record_.findings.rbegin(); it != record_.findings.rend(); ++it) {
+        if (it->segment != i || it->end > text.size() || it->begin >= it->end) continue;
+        text.replace(it->begin, it->end - it->begin, "[" + it->kind + "]");
+      }
+      if (!preview.empty()) preview += "\n---\n";
+      preview += text;
+    }
+    return preview;
   }
 
   static api::ApiError auditUnavailable() {
@@ -452,6 +579,7 @@ class Exchange {
   std::string id_;          // exchange id, kept for headers after the record is committed
   std::string upstream_name_;
   bool accounted_ = false;
+  bool stream_begun_ = false;  // a held stream answered 200 with keep-alives already
   std::optional<api::ApiError> rejection_;
   std::string rejection_extra_;
   std::string rejection_code_;

@@ -22,6 +22,13 @@ struct FindingRef {
   float score = 0;
 };
 
+struct ApprovalRef {
+  std::string id;
+  std::string approver;
+  std::string outcome;  // approved | denied | expired
+  int64_t at_micros = 0;
+};
+
 struct ExchangeRecord {
   std::string exchange_id;
   int64_t time_micros = 0;  // wall clock at receipt
@@ -36,6 +43,7 @@ struct ExchangeRecord {
   std::vector<RuleRef> rules;      // every rule that contributed to the decision
   std::vector<FindingRef> findings;
   std::vector<std::string> labels; // label obligations met (rule ids)
+  std::vector<ApprovalRef> approvals;
   int64_t prompt_tokens = 0, completion_tokens = 0, total_tokens = 0;
   int64_t overhead_us = 0;
   int64_t total_us = 0;

@@ -23,11 +23,22 @@
 namespace concord::store {
 class KeyStore;
 }
+namespace concord::oversight {
+class ApprovalQueue;
+class StopSwitch;
+}
 
+namespace concord::proxy {
+
+}  // namespace concord::proxy
+namespace concord::policy {
+class Program;
+}
 namespace concord::proxy {
 
 struct Snapshot {
   std::shared_ptr<const config::Config> config;
+  std::shared_ptr<const policy::Program> program;  // null without policy packs
   std::unique_ptr<Router> router;
   Steps steps;
   std::vector<std::string> upstream_keys;  // per upstream index, read from the environment
@@ -74,6 +85,13 @@ class Gateway {
   WorkerContext& worker(int index) { return *workers_.at(index); }
 
   store::KeyStore& keys() { return keys_; }
+  // Human oversight; null when not configured (holds are then refused as approval_required).
+  oversight::ApprovalQueue* approvals() { return approvals_; }
+  oversight::StopSwitch* stops() { return stops_; }
+  void setOversight(oversight::ApprovalQueue* approvals, oversight::StopSwitch* stops) {
+    approvals_ = approvals;
+    stops_ = stops;
+  }
   admin::Metrics& metrics() { return metrics_; }
   UpstreamHealth& health() { return health_; }
   std::atomic<bool>& stopping() { return stopping_; }
@@ -82,6 +100,8 @@ class Gateway {
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   store::KeyStore& keys_;
   admin::Metrics& metrics_;
+  oversight::ApprovalQueue* approvals_ = nullptr;
+  oversight::StopSwitch* stops_ = nullptr;
   UpstreamHealth health_;
   std::vector<std::unique_ptr<WorkerContext>> workers_;
   std::atomic<bool> stopping_{false};

@@ -30,6 +30,7 @@ Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>&
   facts.deployment = &deployment_;
   facts.endpoint = api::endpointName(in.view.endpoint);
   facts.model = in.view.model;
+  facts.language = in.language;
   facts.stream = in.view.stream;
   facts.tools_present = in.view.tools_present;
   facts.findings = finding_facts;

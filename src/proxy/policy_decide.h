@@ -19,7 +19,7 @@ class PolicyDecide final : public DecideStep {
   static Result<std::shared_ptr<PolicyDecide>> create(const config::Config& config);
 
   Verdict decide(const StepInput& in, const std::vector<FindingRef>& findings) override;
-  const policy::Program& program() const { return *program_; }
+  const std::shared_ptr<const policy::Program>& program() const { return program_; }
 
  private:
   PolicyDecide(std::shared_ptr<const policy::Program> program, policy::Deployment deployment)
