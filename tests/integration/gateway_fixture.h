@@ -64,6 +64,11 @@ struct GatewayOptions {
 // The concord.yaml text for these options (also used by the subprocess tests).
 std::string configYaml(const GatewayOptions& options, const std::string& data_dir);
 
+// The exchange records of an audit directory (tamper-evident segments), as JSON, with the
+// fields the tests use: id, tenant, key_id, endpoint, model, upstream, status, error (only when
+// set), attempts, stream, usage{prompt,completion,total}_tokens, total_us, overhead_us.
+std::vector<nlohmann::json> readAuditRecords(const std::string& audit_dir);
+
 // A port on 127.0.0.1 that refuses connections (bound then closed; nobody listens on it).
 uint16_t closedPort();
 
@@ -87,7 +92,7 @@ class GatewayFixture {
   void probeUpstreams();
   // Stops the listener (graceful, within grace_ms). Idempotent.
   void stop(uint32_t grace_ms);
-  // Every audit record written so far (flushes first).
+  // Every audit record written so far.
   std::vector<nlohmann::json> auditRecords();
   // Waits (bounded) for the audit record of exchange `id` to be written; null if it never is.
   nlohmann::json waitAuditRecord(const std::string& id, int timeout_ms = 3000);
