@@ -1,5 +1,7 @@
 #include "audit/payload.h"
 
+#include "audit/json_writer.h"
+
 namespace concord::audit {
 namespace {
 
@@ -13,61 +15,110 @@ void addChain(json& j, std::string_view type, const ChainFields& c) {
   j["ts"] = c.ts;
 }
 
-json contentJson(const AuditRecord& r) {
-  json c;
-  c["mode"] = contentModeName(r.content_mode);
-  switch (r.content_mode) {
-    case ContentMode::kNone: break;
-    case ContentMode::kHash:
-      c["prompt_sha256"] = toHex(sha256(r.prompt));
-      c["answer_sha256"] = toHex(sha256(r.answer));
-      break;
-    case ContentMode::kRedacted:
-      c["prompt"] = redact(r.prompt, "prompt", r.findings);
-      c["answer"] = redact(r.answer, "answer", r.findings);
-      break;
-    case ContentMode::kFull:
-      c["prompt"] = r.prompt;
-      c["answer"] = r.answer;
-      break;
-  }
-  return c;
-}
-
 }  // namespace
 
 std::string serializeExchange(const AuditRecord& r, const ChainFields& c) {
-  json j;
-  addChain(j, "exchange", c);
-  j["exchange_id"] = r.exchange_id;
-  j["started_us"] = r.started_us;
-  j["finished_us"] = r.finished_us;
-  j["tenant"] = r.tenant;
-  j["key_id"] = r.key_id;
-  j["endpoint"] = r.endpoint;
-  j["model"] = r.model;
-  j["upstream"] = r.upstream;
-  j["status"] = r.status;
-  j["error_code"] = r.error_code;
-  j["stream"] = r.stream;
-  j["attempts"] = r.attempts;
-  json rules = json::array();
-  for (const auto& rr : r.rules) rules.push_back({{"id", rr.id}, {"citation", rr.citation}, {"action", rr.action}});
-  j["decision"] = {{"action", r.action}, {"rules", rules}};
-  json findings = json::array();
-  for (const auto& f : r.findings)
-    findings.push_back({{"kind", f.kind}, {"field", f.field}, {"begin", f.begin}, {"end", f.end}, {"score", f.score}});
-  j["findings"] = findings;
-  j["labels"] = r.labels;
-  json approvals = json::array();
-  for (const auto& a : r.approvals)
-    approvals.push_back({{"id", a.id}, {"approver", a.approver}, {"outcome", a.outcome}, {"at_us", a.at_us}});
-  j["approvals"] = approvals;
-  j["usage"] = {{"prompt", r.prompt_tokens}, {"completion", r.completion_tokens}, {"total", r.total_tokens}};
-  j["latency"] = {{"overhead_us", r.overhead_us}, {"total_us", r.total_us}};
-  j["content"] = contentJson(r);
-  // Invalid UTF-8 from a client must not make the record unwritable: replace, don't throw.
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  // Hand-written (not an nlohmann tree): this runs once per exchange on the writer thread.
+  // Keys in sorted order, as the format document says.
+  std::string out;
+  out.reserve(768 + (r.content_mode == ContentMode::kNone || r.content_mode == ContentMode::kHash
+                         ? 0 : r.prompt.size() + r.answer.size()));
+  JsonWriter w(out);
+  w.beginObject();
+  w.key("approvals");
+  w.beginArray();
+  for (const auto& a : r.approvals) {
+    w.beginObject();
+    w.key("approver"), w.string(a.approver);
+    w.key("at_us"), w.integer(a.at_us);
+    w.key("id"), w.string(a.id);
+    w.key("outcome"), w.string(a.outcome);
+    w.endObject();
+  }
+  w.endArray();
+  w.key("attempts"), w.unsignedInteger(r.attempts);
+  w.key("content");
+  w.beginObject();
+  switch (r.content_mode) {
+    case ContentMode::kNone:
+      w.key("mode"), w.string("none");
+      break;
+    case ContentMode::kHash:
+      w.key("answer_sha256"), w.string(toHex(sha256(r.answer)));
+      w.key("mode"), w.string("hash");
+      w.key("prompt_sha256"), w.string(toHex(sha256(r.prompt)));
+      break;
+    case ContentMode::kRedacted:
+      w.key("answer"), w.string(redact(r.answer, "answer", r.findings));
+      w.key("mode"), w.string("redacted");
+      w.key("prompt"), w.string(redact(r.prompt, "prompt", r.findings));
+      break;
+    case ContentMode::kFull:
+      w.key("answer"), w.string(r.answer);
+      w.key("mode"), w.string("full");
+      w.key("prompt"), w.string(r.prompt);
+      break;
+  }
+  w.endObject();
+  w.key("decision");
+  w.beginObject();
+  w.key("action"), w.string(r.action);
+  w.key("rules");
+  w.beginArray();
+  for (const auto& rr : r.rules) {
+    w.beginObject();
+    w.key("action"), w.string(rr.action);
+    w.key("citation"), w.string(rr.citation);
+    w.key("id"), w.string(rr.id);
+    w.endObject();
+  }
+  w.endArray();
+  w.endObject();
+  w.key("endpoint"), w.string(r.endpoint);
+  w.key("error_code"), w.string(r.error_code);
+  w.key("exchange_id"), w.string(r.exchange_id);
+  w.key("findings");
+  w.beginArray();
+  for (const auto& f : r.findings) {
+    w.beginObject();
+    w.key("begin"), w.unsignedInteger(f.begin);
+    w.key("end"), w.unsignedInteger(f.end);
+    w.key("field"), w.string(f.field);
+    w.key("kind"), w.string(f.kind);
+    w.key("score"), w.number(f.score);
+    w.endObject();
+  }
+  w.endArray();
+  w.key("finished_us"), w.integer(r.finished_us);
+  w.key("key_id"), w.string(r.key_id);
+  w.key("labels");
+  w.beginArray();
+  for (const auto& l : r.labels) w.string(l);
+  w.endArray();
+  w.key("latency");
+  w.beginObject();
+  w.key("overhead_us"), w.integer(r.overhead_us);
+  w.key("total_us"), w.integer(r.total_us);
+  w.endObject();
+  w.key("model"), w.string(r.model);
+  w.key("prev"), w.string(toHex(c.prev));
+  w.key("seq"), w.unsignedInteger(c.seq);
+  w.key("started_us"), w.integer(r.started_us);
+  w.key("status"), w.integer(r.status);
+  w.key("stream"), w.boolean(r.stream);
+  w.key("tenant"), w.string(r.tenant);
+  w.key("ts"), w.integer(c.ts);
+  w.key("type"), w.string("exchange");
+  w.key("upstream"), w.string(r.upstream);
+  w.key("usage");
+  w.beginObject();
+  w.key("completion"), w.integer(r.completion_tokens);
+  w.key("prompt"), w.integer(r.prompt_tokens);
+  w.key("total"), w.integer(r.total_tokens);
+  w.endObject();
+  w.key("v"), w.integer(kFormatVersion);
+  w.endObject();
+  return out;
 }
 
 std::string serializeSpecial(std::string_view type, json body, const ChainFields& c) {
