@@ -245,10 +245,10 @@ if [[ -n ${BENCH_PROFILE:-} ]]; then
     BENCH_BODY="$(body "$shape")" BENCH_KEY="$KEY" taskset -c 0 wrk -t1 -c16 -d5s -s "$HERE/post.lua" \
       "$(url concord "$shape")" >/dev/null
     wait "$perf_pid" || true
-    for sort in pid dso dso,symbol; do
+    for sort in pid dso pid,dso,symbol; do
       echo "== concord $shape: perf self time by $sort"
       { perf report -i "$TMP/perf-$shape.data" --no-children --sort "$sort" -g none --stdio 2>/dev/null || true; } |
-        grep -E '^ +[0-9]' | sed 's/ \{3,\}-  .*$//; s/ *$//' | cut -c1-150 | head -35 || true
+        grep -E '^ +[0-9]' | sed 's/ \{3,\}-  .*$//; s/ *$//' | cut -c1-150 | head -45 || true
     done
   done
   exit 0
@@ -265,9 +265,9 @@ for shape in json sse; do
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-audit_lines=$(cat "$TMP"/data/audit/* 2>/dev/null | wc -l || true)
+audit_bytes=$(du -sb "$TMP/data/audit" 2>/dev/null | cut -f1 || echo 0)
 section="$TMP/section.md"
-BENCH_DETECT="$([[ ${BENCH_DETECT:-false} == true ]] && echo on || echo off)" BENCH_TSV="$TSV" BENCH_LOAD="$LOAD_BEFORE → $LOAD_AFTER" BENCH_AUDIT_LINES="$audit_lines" \
+BENCH_DETECT="$([[ ${BENCH_DETECT:-false} == true ]] && echo on || echo off)" BENCH_TSV="$TSV" BENCH_LOAD="$LOAD_BEFORE → $LOAD_AFTER" BENCH_AUDIT_BYTES="$audit_bytes" \
   BENCH_COMMAND="bench/load/run.sh ${1} (nice ${NICE}; wrk -t1 -c16 -d${SECONDS_C16}s and -c1 -d${SECONDS_C1}s --latency -s bench/load/post.lua)" \
   BENCH_CONCORD_COMMIT="HEAD $(git -C "$ROOT" log -1 --format='%h' 2>/dev/null || echo '?'), binary built $(date -u -r "$CONCORD" '+%Y-%m-%d %H:%M UTC')" \
   BENCH_CLK_TCK="$(getconf CLK_TCK)" node "$HERE/report.mjs" >"$section"
