@@ -70,7 +70,7 @@ Result<std::unique_ptr<StopSwitch>> StopSwitch::open(const std::string& db_path,
 bool StopSwitch::stopped(std::string_view tenant, std::string_view model, std::string_view upstream,
                          std::string* reason) const {
   if (count_.load(std::memory_order_acquire) == 0) return false;
-  const auto state = state_.load(std::memory_order_acquire);
+  const State* state = state_.load(std::memory_order_acquire);
   for (const auto& s : state->stops) {
     bool hit = false;
     switch (s.scope) {
@@ -95,7 +95,8 @@ void StopSwitch::publishLocked(std::vector<Stop> stops) {
     return a.scope != b.scope ? a.scope < b.scope : a.value < b.value;
   });
   const size_t n = stops.size();
-  state_.store(std::make_shared<const State>(State{std::move(stops)}), std::memory_order_release);
+  snapshots_.push_back(std::make_unique<const State>(State{std::move(stops)}));
+  state_.store(snapshots_.back().get(), std::memory_order_release);
   count_.store(n, std::memory_order_release);
   generation_.fetch_add(1, std::memory_order_acq_rel);
 }
@@ -116,7 +117,7 @@ Status StopSwitch::stop(StopScope scope, std::string_view value, std::string_vie
   st->bind(1, scopeName(scope)).bind(2, std::string(value)).bind(3, std::string(reason));
   st->bind(4, std::string(who)).bind(5, now);
   if (auto s = st->run(); !s) return s;
-  auto stops = state_.load()->stops;
+  auto stops = state_.load(std::memory_order_acquire)->stops;
   auto it = std::find_if(stops.begin(), stops.end(), [&](const Stop& s) { return sameKey(s, scope, value); });
   if (it != stops.end()) {
     it->reason = std::string(reason);
@@ -131,7 +132,7 @@ Status StopSwitch::stop(StopScope scope, std::string_view value, std::string_vie
 Status StopSwitch::resume(StopScope scope, std::string_view value, std::string_view /*who*/) {
   if (scope == StopScope::kGlobal) value = "";  // not {}: a null pointer would bind SQL NULL
   std::lock_guard lock(mu_);
-  auto stops = state_.load()->stops;
+  auto stops = state_.load(std::memory_order_acquire)->stops;
   auto it = std::find_if(stops.begin(), stops.end(), [&](const Stop& s) { return sameKey(s, scope, value); });
   if (it == stops.end())
     return makeError("oversight.not_stopped", "no " + std::string(scopeName(scope)) + " stop" +
@@ -145,6 +146,9 @@ Status StopSwitch::resume(StopScope scope, std::string_view value, std::string_v
   return Status();
 }
 
-std::vector<Stop> StopSwitch::active() const { return state_.load(std::memory_order_acquire)->stops; }
+std::vector<Stop> StopSwitch::active() const {
+  const State* state = state_.load(std::memory_order_acquire);
+  return state ? state->stops : std::vector<Stop>{};
+}
 
 }  // namespace concord::oversight

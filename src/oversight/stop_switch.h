@@ -3,9 +3,13 @@
 // model or upstream), a reason and who set it; while it is active, new requests in its scope
 // get 503 `stopped_by_operator` and in-flight streams in its scope end with an error event.
 //
-// The hot path is cheap: stopped() is one relaxed atomic load when nothing is stopped (the
-// usual case) and otherwise reads an immutable snapshot through an atomic shared_ptr; it never
-// takes the writer's mutex or touches SQLite. generation() changes on every stop/resume, so a
+// The hot path is cheap and lock-free: stopped() is one atomic load when nothing is stopped
+// (the usual case) and otherwise reads an immutable snapshot through an atomic pointer; it
+// never takes the writer's mutex or touches SQLite. Snapshots are kept until the switch is
+// destroyed (a reader may still hold an old one; stops are set by people, so they number a
+// few hundred bytes per stop/resume over a process's life), which avoids both reference
+// counting on the hot path and libstdc++ 12's atomic<shared_ptr>, whose internal spin lock
+// ThreadSanitizer cannot see. generation() changes on every stop/resume, so a
 // stream can poll it between chunks (or on a 50 ms timer) and re-check stopped() only when it
 // moved. Stops are stored in SQLite (table oversight_stops, any file; it may share the key
 // store's) so that a restart keeps them.
@@ -73,7 +77,8 @@ class StopSwitch {
   const Clock& clock_;
   std::atomic<size_t> count_{0};
   std::atomic<uint64_t> generation_{0};
-  std::atomic<std::shared_ptr<const State>> state_{std::make_shared<const State>()};
+  std::vector<std::unique_ptr<const State>> snapshots_;  // every published state; guarded by mu_
+  std::atomic<const State*> state_{nullptr};              // the newest of snapshots_
 };
 
 }  // namespace concord::oversight
