@@ -34,7 +34,14 @@ struct PatternSpec {
   Family family;
   Validator validate;  // nullptr: accept with `score`
   float score;         // score when there is no validator
+  // 0: the pattern is in the big database itself. >0: a cheap prefilter of that group stands
+  // in for it there, and the group's own database finds it in a window around prefilter hits
+  // (kGroupDigits: IDs, cards, phones, dates...; kGroupAt: e-mail).
+  uint8_t group = 0;
 };
+
+inline constexpr uint8_t kGroupDigits = 1;
+inline constexpr uint8_t kGroupAt = 2;
 
 std::span<const PatternSpec> piiPatterns();
 std::span<const PatternSpec> secretPatterns();

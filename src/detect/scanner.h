@@ -94,7 +94,12 @@ class Scanner {
   bool kindWanted(std::string_view kind) const;
 
   ScannerOptions options_;
+  struct Group {
+    hs_database_t* db = nullptr;  // the member patterns with start-of-match
+    uint32_t window = 0;          // bytes scanned on each side of a prefilter hit
+  };
   std::vector<const PatternSpec*> patterns_;  // index = Hyperscan id
+  std::vector<Group> groups_;                 // prefilter id = patterns_.size() + group index
   std::vector<std::string_view> kinds_;       // interned kinds filter
   std::vector<hs_database_t*> confirm_;       // per id: SOM database (PII/secrets), else null
   std::vector<uint32_t> maxWidth_;            // per id: longest possible match, capped
