@@ -55,7 +55,7 @@ trap 'exit 130' INT TERM
 # Waits (bounded) for a process to print `listening <port>` into its stdout file; echoes the port.
 wait_port() {
   local file=$1 pid=$2 what=$3
-  for _ in $(seq 150); do
+  for _ in $(seq 600); do  # 60 s: loading every pack and compiling the detectors is slow on a busy machine
     if [[ -s "$file" ]] && grep -q '^listening [0-9]' "$file"; then
       awk '/^listening [0-9]/ { print $2; exit }' "$file"
       return 0
@@ -63,7 +63,7 @@ wait_port() {
     kill -0 "$pid" 2>/dev/null || { echo "browser: $what exited before listening" >&2; return 1; }
     sleep 0.1
   done
-  echo "browser: $what did not report a port within 15 s" >&2
+  echo "browser: $what did not report a port within 60 s" >&2
   return 1
 }
 
@@ -121,7 +121,7 @@ ADMIN_TOKEN="$("$CONCORD" admin token create --role approver --label browser-tes
 PIDS+=($!)
 CONCORD_PORT="$(wait_port "$TMP/concord.out" "${PIDS[-1]}" "concord serve")"
 ADMIN_URL="http://127.0.0.1:$ADMIN_PORT"
-for i in $(seq 100); do
+for i in $(seq 100); do  # 10 s after the gateway listens
   code="$(node -e "fetch('$ADMIN_URL/admin/whoami').then(r=>console.log(r.status),()=>console.log(0))")"
   [[ "$code" == "401" || "$code" == "200" ]] && break
   if [[ $i -eq 100 ]]; then
