@@ -27,7 +27,8 @@ void ProvenanceService::seal(const ManifestContext& ctx, std::string_view answer
                              std::string content_id,
                              std::function<void(Result<SealedProvenance>)> done) {
   auto sm = std::make_shared<SignedManifest>();
-  sm->manifest = makeManifest(ctx, answer, clock_->nowMicros(), signer_->kid(), std::move(content_id));
+  std::string kid = signer_->kid();
+  sm->manifest = makeManifest(ctx, answer, clock_->nowMicros(), kid, std::move(content_id));
   sm->canonical = canonicalBytes(sm->manifest);
   if (index_) (void)index_->record(sm->manifest, answer);  // errors surface in flush()
   std::string canonical = sm->canonical;
@@ -44,7 +45,7 @@ void ProvenanceService::seal(const ManifestContext& ctx, std::string_view answer
     if (index) (void)index->attachSignature(sm->manifest.content_id, sm->canonical, signatureJson(sm->signature));
     out.signed_manifest = std::move(*sm);
     done(std::move(out));
-  });
+  }, std::move(kid));
 }
 
 Result<SealedProvenance> ProvenanceService::sealNow(const ManifestContext& ctx,

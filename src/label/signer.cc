@@ -198,16 +198,17 @@ BatchSigner::~BatchSigner() {
   thread_.join();
 }
 
-void BatchSigner::submit(std::string canonical, Done done) {
+void BatchSigner::submit(std::string canonical, Done done, std::string kid) {
   {
     std::lock_guard<std::mutex> l(mu_);
-    queue_.push_back({std::move(canonical), std::move(done)});
+    queue_.push_back({std::move(canonical), std::move(done), std::move(kid)});
   }
   cv_.notify_one();
 }
 
 void BatchSigner::setKeyRing(std::shared_ptr<const KeyRing> ring) {
   std::lock_guard<std::mutex> l(mu_);
+  previous_ring_ = std::move(ring_);
   ring_ = std::move(ring);
 }
 
@@ -226,10 +227,22 @@ uint64_t BatchSigner::manifestsSigned() const {
   return signed_;
 }
 
+void BatchSigner::signGroup(std::vector<Item*>& items, const std::shared_ptr<const KeyRing>& ring) {
+  if (items.empty()) return;
+  std::vector<std::string_view> views;
+  views.reserve(items.size());
+  for (const Item* it : items) views.push_back(it->canonical);
+  auto sigs = Signer(ring).signBatch(views);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (sigs.ok()) items[i]->done(std::move((*sigs)[i]));
+    else items[i]->done(sigs.error());
+  }
+}
+
 void BatchSigner::run() {
   for (;;) {
     std::vector<Item> batch;
-    std::shared_ptr<const KeyRing> ring;
+    std::shared_ptr<const KeyRing> ring, previous;
     {
       std::unique_lock<std::mutex> l(mu_);
       cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
@@ -238,15 +251,21 @@ void BatchSigner::run() {
       batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + n));
       queue_.erase(queue_.begin(), queue_.begin() + n);
       ring = ring_;
+      previous = previous_ring_;
     }
-    std::vector<std::string_view> views;
-    views.reserve(batch.size());
-    for (const auto& it : batch) views.push_back(it.canonical);
-    auto sigs = Signer(ring).signBatch(views);
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (sigs.ok()) batch[i].done(std::move((*sigs)[i]));
-      else batch[i].done(sigs.error());
+    // One tree per signing key: normally all items name the current key.
+    std::vector<Item*> current, old;
+    for (Item& it : batch) {
+      if (it.kid.empty() || it.kid == ring->currentKid()) {
+        current.push_back(&it);
+      } else if (previous && it.kid == previous->currentKid()) {
+        old.push_back(&it);
+      } else {
+        it.done(makeError("label.unknown_signing_key", "no signing key " + it.kid + " (rotated twice?)"));
+      }
     }
+    signGroup(current, ring);
+    signGroup(old, previous);
     std::lock_guard<std::mutex> l(mu_);
     ++batches_;
     signed_ += batch.size();

@@ -67,8 +67,11 @@ class BatchSigner {
   BatchSigner& operator=(const BatchSigner&) = delete;
 
   // Queues `canonical`; `done` runs on the signer thread (post back to your executor).
-  void submit(std::string canonical, Done done);
-  // Later submissions are signed with `ring`'s current key (after a rotation).
+  // `kid`: the key the manifest names (empty = whatever is current when it is signed). A
+  // manifest made just before a rotation is still signed with the key it names.
+  void submit(std::string canonical, Done done, std::string kid = {});
+  // Later submissions are signed with `ring`'s current key (after a rotation); the previous
+  // ring is kept for manifests already queued under its key.
   void setKeyRing(std::shared_ptr<const KeyRing> ring);
   std::string kid() const;
   uint64_t batchesSigned() const;
@@ -78,13 +81,16 @@ class BatchSigner {
   struct Item {
     std::string canonical;
     Done done;
+    std::string kid;
   };
   void run();
+  void signGroup(std::vector<Item*>& items, const std::shared_ptr<const KeyRing>& ring);
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Item> queue_;
   std::shared_ptr<const KeyRing> ring_;
+  std::shared_ptr<const KeyRing> previous_ring_;
   size_t max_batch_;
   bool stopping_ = false;
   uint64_t batches_ = 0, signed_ = 0;

@@ -98,6 +98,21 @@ TEST(BatchSigner, ConcurrentSubmittersAllGetValidSignatures) {
   EXPECT_EQ(ok.load(), 400);
 }
 
+TEST(BatchSigner, ManifestQueuedBeforeRotationKeepsItsKey) {
+  auto a = KeyRing::ephemeralForTest();
+  auto b = KeyRing::ephemeralForTest();
+  auto c = KeyRing::ephemeralForTest();
+  BatchSigner bs(a);
+  bs.setKeyRing(b);  // rotation between making the manifest (kid of a) and signing it
+  std::promise<std::string> pa, pb, pc;
+  bs.submit("made-with-a", [&](Result<Signature> s) { pa.set_value(s.ok() && verifySignature(*a, "made-with-a", *s) ? s->kid : "x"); }, a->currentKid());
+  bs.submit("made-with-b", [&](Result<Signature> s) { pb.set_value(s.ok() ? s->kid : "x"); }, b->currentKid());
+  bs.submit("unknown", [&](Result<Signature> s) { pc.set_value(s.ok() ? "signed" : s.error().code); }, c->currentKid());
+  EXPECT_EQ(pa.get_future().get(), a->currentKid());
+  EXPECT_EQ(pb.get_future().get(), b->currentKid());
+  EXPECT_EQ(pc.get_future().get(), "label.unknown_signing_key");
+}
+
 TEST(BatchSigner, RotationAppliesToLaterSubmissions) {
   auto a = KeyRing::ephemeralForTest();
   auto b = KeyRing::ephemeralForTest();
