@@ -141,7 +141,7 @@ int runServe(int argc, char** argv) {
   std::unique_ptr<admin::AdminApi> admin_api;
   std::unique_ptr<http::Listener> admin_listener;
   if (config->admin.port != 0) {
-    auto tokens = admin::AdminTokens::open(config->oversight_db, SystemClock::instance());
+    auto tokens = admin::AdminTokens::open(config->keys_db, SystemClock::instance());  // beside the API keys
     if (!tokens) {
       std::fprintf(stderr, "concord serve: %s\n", tokens.error().message.c_str());
       listener.stop(0);
@@ -202,6 +202,7 @@ int runServe(int argc, char** argv) {
   if (admin_api) admin_api->shutdown();
   listener.stop(config->limits.shutdown_grace_ms);
   if (admin_listener) admin_listener->stop(1000);
+  gw.dropWorkers();  // upstream sockets go before the io_contexts that own their services
   stop_probe = true;
   prober.join();
   setup.value()->close();

@@ -62,6 +62,10 @@ struct RetryConfig {
 struct AuditConfig {
   std::string dir;             // default <data_dir>/audit
   std::string durability = "batched";  // strict | batched
+  // Group commit: one fsync per this many ms (or records). In batched mode this is also the
+  // most a crash can lose; in strict mode it is added to each answer's latency at most.
+  uint32_t group_commit_ms = 0;       // 0 = 10 ms batched, 2 ms strict
+  uint32_t group_commit_records = 1024;
   bool fail_open = false;
 };
 
@@ -98,7 +102,7 @@ struct Config {
   std::vector<UpstreamConfig> upstreams;
   std::string data_dir = "./data";
   std::string keys_db;  // default <data_dir>/concord.db
-  std::string oversight_db;  // approvals, stops, admin tokens; default <data_dir>/oversight.db
+  std::string oversight_db;  // approvals and stops; default <data_dir>/oversight.db
   AuditConfig audit;
   PolicyConfig policy;
   DetectConfig detect;

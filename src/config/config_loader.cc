@@ -237,8 +237,11 @@ void readTop(Reader& r, const YAML::Node& root, Config& c) {
     r.str(s, "oversight_db", c.oversight_db);
   }
   if (const auto a = root["audit"];
-      a && r.expectMap(a, "audit", {"dir", "durability", "fail_open"})) {
+      a && r.expectMap(a, "audit", {"dir", "durability", "fail_open", "group_commit_ms",
+                                    "group_commit_records"})) {
     r.str(a, "dir", c.audit.dir);
+    r.integer(a, "group_commit_ms", c.audit.group_commit_ms, 0, 10'000);
+    r.integer(a, "group_commit_records", c.audit.group_commit_records, 1, 1'000'000);
     r.str(a, "durability", c.audit.durability);
     r.boolean(a, "fail_open", c.audit.fail_open);
     if (!r.failed() && c.audit.durability != "strict" && c.audit.durability != "batched")

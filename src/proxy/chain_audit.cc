@@ -11,6 +11,10 @@ Result<std::shared_ptr<ChainAudit>> ChainAudit::open(const config::Config& confi
   options.fail_open = config.audit.fail_open;
   if (!audit::parseDurability(config.audit.durability, options.durability))
     return makeError("config.invalid", "audit.durability must be strict or batched");
+  const bool strict = options.durability == audit::Durability::kStrict;
+  options.group_commit_ms = static_cast<int>(
+      config.audit.group_commit_ms ? config.audit.group_commit_ms : (strict ? 2 : 10));
+  options.group_commit_records = static_cast<int>(config.audit.group_commit_records);
   auto log = audit::AuditLog::open(options, audit::PosixFileSystem::instance(), SystemClock::instance());
   if (!log) return log.error();
   return std::shared_ptr<ChainAudit>(

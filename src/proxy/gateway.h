@@ -83,6 +83,9 @@ class Gateway {
   // Called once per worker before it serves traffic.
   void addWorker(boost::asio::io_context& io);
   WorkerContext& worker(int index) { return *workers_.at(index); }
+  // Closes the workers' upstream connections. Call after the listener has stopped and before
+  // it is destroyed: the sockets belong to its io_contexts.
+  void dropWorkers() { workers_.clear(); }
 
   store::KeyStore& keys() { return keys_; }
   // Human oversight; null when not configured (holds are then refused as approval_required).
