@@ -38,6 +38,7 @@ const PatternSpec kInjection[] = {
     INJ("\\bfrom\\s+now\\s+on,?\\s+(?:you\\s+(?:will|must|shall|are|should)|ignore|respond|answer|act|always|never|only)", kO, 0.55f),
     INJ("\\byou\\s+(?:are|will\\s+be)\\s+no\\s+longer\\s+(?:bound|restricted|limited|constrained|required)", kO, 0.85f),
     INJ("\\b(?:without|no|ignore\\s+(?:all|any|your))\\s+(?:any\\s+)?(?:ethical|moral|safety|content)\\s+(?:restrictions|guidelines|limits|constraints|filters|considerations|boundaries|policies)", kO, 0.75f),
+    INJ("\\b(?:without|with\\s+no)\\s+(?:any\\s+)?(?:restrictions|limitations|limits|filters|censorship|guardrails)\\b", kO, 0.45f),
     INJ("\\b(?:bypass|disable|turn\\s+off|remove|deactivate|circumvent|evade)\\s+(?:your\\s+|the\\s+|all\\s+)?(?:safety|content|ethical|moral)?\\s*(?:filters?|restrictions|guardrails|safeguards|censorship|moderation|alignment|limitations)", kO, 0.75f),
     INJ("\\boverride\\s+(?:code|mode|protocol|command|authori[sz]ation)", kO, 0.6f),
     INJ("\\b(?:stop|cease)\\s+(?:being|acting\\s+as)\\s+(?:an?\\s+)?(?:ai|assistant|chatbot|language\\s+model)", kO, 0.6f),
@@ -67,7 +68,7 @@ const PatternSpec kInjection[] = {
     INJ("\\b(?:ignoriere|ignorieren\\s+sie|vergiss|vergessen\\s+sie|missachte)\\b.{0,30}\\b(?:anweisungen|instruktionen|regeln|befehle|vorgaben|richtlinien)", kO, 0.85f),
     INJU("\\b(?:ignore|ignora|esqueça|esqueca|desconsidere)\\b.{0,30}\\b(?:instruções|instrucoes|regras|comandos|diretrizes)", kO, 0.85f),
     INJ("\\b(?:ignora|dimentica|dimenticate|ignorate)\\b.{0,30}\\b(?:istruzioni|regole|indicazioni|comandi)", kO, 0.85f),
-    INJ("(?:以前|前|上記|これまで|全て|すべて)の(?:指示|命令|ルール|指令|プロンプト)を(?:無視|忘れ)", kO, 0.9f),
+    INJU("(?:以前|前|上記|これまで|全て|すべて)の(?:指示|命令|ルール|指令|プロンプト)を.{0,6}(?:無視|忘れ)", kO, 0.9f),
     INJU("(?:이전|위의|앞의|모든|기존)\\s*(?:지시|지침|명령|규칙|프롬프트|instructions)[^.\\n]{0,10}(?:무시|잊어)", kO, 0.9f),
 
     // ---- role-play personas / jailbreak personas ----------------------------------------
@@ -76,7 +77,7 @@ const PatternSpec kInjection[] = {
     INJ("\\b(?:developer|god|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|debug|sudo|admin|dan|evil)\\s+mode\\b", kR, 0.75f),
     INJ("\\bjailbr(?:eak|oken|eaking)\\b", kR, 0.6f),
     INJ("\\b(?:pretend|imagine|act|roleplay|role-play|behave)\\s+(?:that\\s+)?(?:you\\s+are|you're|to\\s+be|as\\s+if\\s+you\\s+(?:were|are)|as)(?:\\s+\\S+){0,8}?\\s+(?:no|without|free\\s+(?:of|from)|not\\s+bound\\s+by|unbound|ignores?|doesn't\\s+(?:have|follow|care))(?:\\s+\\S+){0,3}?\\s+(?:restrictions|rules|limits|limitations|filters|guidelines|ethics|morals|policies|censorship|boundaries)", kR, 0.85f),
-    INJ("\\b(?:you\\s+are|you're|act\\s+as)\\s+(?:an?\\s+)?(?:unfiltered|uncensored|unrestricted|amoral|unethical|immoral|evil|rogue|unaligned|unbound|lawless)\\b", kR, 0.8f),
+    INJ("\\b(?:you\\s+are|you're|act\\s+as)\\s+(?:now\\s+)?(?:an?\\s+)?(?:unfiltered|uncensored|unrestricted|amoral|unethical|immoral|evil|rogue|unaligned|unbound|lawless)\\b", kR, 0.8f),
     INJ("\\bstay\\s+in\\s+character\\b", kR, 0.5f),
     INJ("\\b(?:you\\s+)?(?:have|has)\\s+(?:been\\s+)?(?:freed|liberated|broken\\s+free)\\s+from\\b", kR, 0.7f),
     INJ("\\b(?:never|don't|do\\s+not|will\\s+not|won't)\\s+(?:refuse|decline|say\\s+(?:no|sorry)|add\\s+(?:warnings|disclaimers))", kR, 0.5f),

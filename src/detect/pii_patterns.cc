@@ -100,7 +100,7 @@ float vHkId(std::string_view t, Span& s) {
   std::string_view raw = sub(t, s);
   if (!hkIdValid(compactAlnum(raw))) return 0;
   bool paren = raw.find('(') != std::string_view::npos || raw.find("\xEF\xBC\x88") != std::string_view::npos;
-  return adjustForContext(t, s, kinds::kHkId, paren ? 0.9f : 0.6f);
+  return adjustForContext(t, s, kinds::kHkId, paren ? 0.9f : 0.45f);
 }
 
 float vSgNric(std::string_view t, Span& s) {

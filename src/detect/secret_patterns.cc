@@ -185,7 +185,8 @@ float vGeneric(std::string_view t, Span& s) {
   bool isPassword = lowerContains(key, "pass") || lowerContains(key, "pwd");
   if (isPassword) {
     if (classes < 2 || h < 2.5) return 0;
-  } else if (val.size() < 16 || h < 3.3 || classes < 2) {
+  } else if (val.size() < 16 || h < 3.3 || classes < 2 || std::none_of(val.begin(), val.end(), isDigit)) {
+    // Real keys carry digits; identifiers in code ("token = kDetectorName") do not.
     return 0;
   }
   s = v;

@@ -18,7 +18,9 @@ TEST(Pii, Phone) {
   checkVectors({{"call +44 20 7946 0958 now", kinds::kPhone, "+44 20 7946 0958"},
                 {"电话 +86 138 0013 8000", kinds::kPhone, "+86 138 0013 8000"},
                 {"phone (415) 555-2671", kinds::kPhone, "(415) 555-2671"},
-                {"on 2024-03-01 at noon", kinds::kPhone, ""}});
+                {"on 2024-03-01 at noon", kinds::kPhone, ""},
+                {"ports 60000-64999 are free", kinds::kPhone, ""},  // regression: ranges
+                {"Ｉ was told: call +65 6123 4567", kinds::kPhone, "+65 6123 4567"}});
 }
 
 TEST(Pii, Card) {

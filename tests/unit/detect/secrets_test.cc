@@ -45,7 +45,9 @@ TEST(Secrets, GenericNeedsEntropyAndContext) {
   checkVectors({{"api_key = \"Zx81Kq0Lr9Tn2Ws7Bv4Mc6Yd\"", kinds::kGenericSecret, "Zx81Kq0Lr9Tn2Ws7Bv4Mc6Yd"},
                 {"password: \"hunter2\"", kinds::kGenericSecret, ""},
                 {"api_key = \"your-api-key-here\"", kinds::kGenericSecret, ""},
-                {"Zx81Kq0Lr9Tn2Ws7Bv4Mc6Yd alone", kinds::kGenericSecret, ""}});
+                {"Zx81Kq0Lr9Tn2Ws7Bv4Mc6Yd alone", kinds::kGenericSecret, ""},
+                // regression: code identifiers after "token =" are not secrets
+                {"auto token = kDetectorInjection;", kinds::kGenericSecret, ""}});
 }
 
 }  // namespace
