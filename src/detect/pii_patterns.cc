@@ -153,6 +153,8 @@ float vSsn(std::string_view t, Span& s) {
   if (!numberBoundaries(t, s)) return 0;
   std::string_view raw = sub(t, s);
   if (!consistentSeparators(raw)) return 0;
+  // Separators come in pairs (AAA-GG-SSSS) or not at all: "02110-1301" is a ZIP+4 code.
+  if (raw.size() != 9 && raw.size() != 11) return 0;
   if (!usSsnValid(compactAlnum(raw))) return 0;
   float base = raw.find('-') != std::string_view::npos ? 0.75f : (hasSeparator(raw) ? 0.55f : 0.25f);
   return adjustForContext(t, s, kinds::kUsSsn, base);

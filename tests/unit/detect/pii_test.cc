@@ -51,6 +51,7 @@ TEST(Pii, NationalIds) {
                 {"Aadhaar 2341 2341 2347", kinds::kInAadhaar, ""},
                 {"SSN: 536-22-5491", kinds::kUsSsn, "536-22-5491"},
                 {"SSN: 666-22-5491", kinds::kUsSsn, ""},
+                {"Boston, MA 02110-1301 USA", kinds::kUsSsn, ""},  // regression: ZIP+4
                 {"NINO AB 12 34 56 C", kinds::kUkNino, "AB 12 34 56 C"},
                 {"NINO BG 12 34 56 C", kinds::kUkNino, ""}});
 }
