@@ -83,6 +83,7 @@ class Connection final : public ConnectionControl,
   asio::awaitable<bool> send(int status, std::span<const Header> headers,
                              std::string_view body) override {
     writeHead(status, headers, body.size(), false);
+    if (head_request_) body = {};  // HEAD: the GET's Content-Length, no body (RFC 9110 9.3.2)
     std::array<asio::const_buffer, 2> bufs{asio::buffer(out_), asio::buffer(body.data(), body.size())};
     co_return co_await writeAll(bufs);
   }
@@ -118,7 +119,11 @@ class Connection final : public ConnectionControl,
 
  private:
   void setDeadline(uint32_t ms) {
-    deadline_ = Clock::now() + std::chrono::milliseconds(ms);
+    const auto next = Clock::now() + std::chrono::milliseconds(ms);
+    // The watchdog sleeps until the old deadline; wake it if the new one comes sooner.
+    const bool sooner = next < deadline_;
+    deadline_ = next;
+    if (sooner) watchdog_.cancel();
   }
 
   // The watchdog coroutine co-owns the connection, so it may outlive run() safely.
@@ -208,6 +213,7 @@ class Connection final : public ConnectionControl,
     if (ec) co_return co_await readFailed(ec);
     auto& msg = parser.get();
     keep_alive_ = msg.keep_alive();
+    head_request_ = msg.method() == beast::http::verb::head;
     started_ = false;
     if (parser.content_length() && *parser.content_length() > opts_.max_body_bytes) {
       co_await refuse(413, "body_too_large", bodyLimitMessage());
@@ -273,6 +279,7 @@ class Connection final : public ConnectionControl,
   bool in_handler_ = false;
   bool started_ = false;
   bool pending_head_ = false;
+  bool head_request_ = false;
 };
 
 template <typename Stream>

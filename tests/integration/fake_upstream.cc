@@ -195,7 +195,7 @@ void FakeUpstream::serveConnection(int fd) {
         received_.push_back(req);
       }
       ++requests_;
-      keep = handle(fd, req);
+      keep = handle(fd, req) && !close_after_response_.load();
     }
   }
 done:

@@ -63,6 +63,9 @@ class FakeUpstream {
     drip_delay_ms_.store(delay_ms);
   }
   void setStreamEvents(int events) { stream_events_.store(events); }
+  // Closes each connection right after a normal answer, without saying so (like an upstream
+  // whose idle timeout fires): a pooled connection then turns out stale on its next use.
+  void setCloseAfterResponse(bool close) { close_after_response_.store(close); }
 
   int requests() const { return requests_.load(); }
   int connections() const { return connections_.load(); }
@@ -96,6 +99,7 @@ class FakeUpstream {
   std::atomic<int> drip_events_{5};
   std::atomic<int> drip_delay_ms_{100};
   std::atomic<int> stream_events_{4};
+  std::atomic<bool> close_after_response_{false};
   std::atomic<int> requests_{0};
   std::atomic<int> connections_{0};
   std::atomic<int> peer_closed_early_{0};

@@ -42,6 +42,7 @@ std::string configYaml(const GatewayOptions& o, const std::string& data_dir) {
   y += "  body_timeout_ms: " + std::to_string(o.body_timeout_ms) + "\n";
   y += "  idle_timeout_ms: " + std::to_string(o.idle_timeout_ms) + "\n";
   y += "  shutdown_grace_ms: " + std::to_string(o.shutdown_grace_ms) + "\n";
+  y += "  max_connections: " + std::to_string(o.max_connections) + "\n";
   y += "retry:\n  max_attempts: " + std::to_string(o.max_attempts) +
        "\n  backoff_ms: " + std::to_string(o.backoff_ms) + "\n";
   y += "upstreams:\n";

@@ -57,6 +57,7 @@ struct GatewayOptions {
   uint32_t body_timeout_ms = 3000;
   uint32_t idle_timeout_ms = 5000;
   uint32_t shutdown_grace_ms = 3000;
+  uint32_t max_connections = 10000;
   // The Hyperscan detectors take seconds to compile; tests of the gateway core run without.
   bool detect = false;
 };

@@ -113,7 +113,7 @@ std::optional<HttpResponse> TestClient::readHead(int timeout_ms) {
     status_line = readLine(deadline);
     if (!status_line) return std::nullopt;
   }
-  if (status_line->size() < 12) return std::nullopt;
+  if (status_line->size() < 12 || !status_line->starts_with("HTTP/1.")) return std::nullopt;
   r.status = std::stoi(status_line->substr(9, 3));
   for (;;) {
     auto line = readLine(deadline);
