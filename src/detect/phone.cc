@@ -36,6 +36,7 @@ bool looksLikeDateOrVersion(std::string_view v) {
   for (int i = 0; i < groups; ++i) lens[i] = lens[i] < 0 ? -lens[i] : lens[i];
   if (slash) return true;
   if (groups == 2 && lens[0] == lens[1] && lens[0] >= 4) return true;  // a range such as 60000-64999
+  if (groups == 2 && lens[0] == 5 && lens[1] == 4) return true;        // US ZIP+4
   if (groups == 3 && ((lens[0] == 4 && lens[1] <= 2 && lens[2] <= 2) ||
                       (lens[2] == 4 && lens[0] <= 2 && lens[1] <= 2)))
     return true;

@@ -52,6 +52,7 @@ TEST(Pii, NationalIds) {
                 {"SSN: 536-22-5491", kinds::kUsSsn, "536-22-5491"},
                 {"SSN: 666-22-5491", kinds::kUsSsn, ""},
                 {"Boston, MA 02110-1301 USA", kinds::kUsSsn, ""},  // regression: ZIP+4
+                {"Boston, MA 02110-1301 USA", kinds::kPhone, ""},
                 {"NINO AB 12 34 56 C", kinds::kUkNino, "AB 12 34 56 C"},
                 {"NINO BG 12 34 56 C", kinds::kUkNino, ""}});
 }
