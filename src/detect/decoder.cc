@@ -4,6 +4,10 @@
 #include <hs/hs.h>
 #include <unicode/utf8.h>
 
+#include <array>
+
+#include "detect/normaliser.h"
+
 #include "detect/patterns.h"
 
 namespace concord::detect {
@@ -49,20 +53,48 @@ bool looksLikeText(std::string_view s) {
 }
 
 const PatternSpec kInternal[] = {
-    {"[A-Za-z0-9+/_\\-]{24,}={0,2}[^A-Za-z0-9+/=_\\-]", 0, kEncBase64, Family::kEncoded, nullptr, 0},
     {"(?:\\\\x[0-9A-Fa-f]{2}){6,}", 0, kEncHex, Family::kEncoded, nullptr, 0},
     {"(?:%[0-9A-Fa-f]{2}[^\\s%]*){3,}", 0, kEncUrl, Family::kEncoded, nullptr, 0},
     {"(?:\\\\u[0-9A-Fa-f]{4}){4,}", 0, kEncUnicode, Family::kEncoded, nullptr, 0},
     {"(?:&#x?[0-9A-Fa-f]{2,6};){4,}", 0, kEncEntity, Family::kEncoded, nullptr, 0},
-    // Bytes that call for the normaliser; see needsNormalisation() for the same list in C++.
-    {"\\xEF\\xBC[\\x90-\\x99\\xA1-\\xBA]|\\xEF\\xBD[\\x81-\\x9A]|\\xEF[\\xAC-\\xBB]|\\xE2\\x80[\\x80-\\x8F\\xAA-\\xAE]|\\xE2\\x81[\\xA0-\\xBF]|\\xE2\\x82[\\x80-\\x9C]|\\xE2[\\x91-\\x93]|\\xF3\\xA0|\\xF0\\x9D|\\xCC|\\xC2[\\xA0\\xAD]|\\xD9\\x80"
-     "|[A-Za-z][\\xCE\\xCF\\xD0\\xD1\\xD4\\xD5]|[\\xCE\\xCF\\xD0\\xD1\\xD4\\xD5][\\x80-\\xBF][A-Za-z]",
-     HS_FLAG_SINGLEMATCH, kSuspiciousBytes, Family::kSuspicious, nullptr, 0},
 };
 
 }  // namespace
 
 std::span<const PatternSpec> internalPatterns() { return kInternal; }
+
+namespace {
+// Byte classes for the prescan: 1 = base64/base64url alphabet, 2 = a lead byte that may start
+// a sequence the normaliser changes (checked precisely by suspiciousAt).
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = 1;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = 1;
+  for (int c = '0'; c <= '9'; ++c) t[c] = 1;
+  t['+'] = t['/'] = t['_'] = t['-'] = t['='] = 1;
+  for (int c : {0xEF, 0xE2, 0xF3, 0xF0, 0xCC, 0xC2, 0xD9, 0xCE, 0xCF, 0xD0, 0xD1, 0xD4, 0xD5}) t[c] = 2;
+  return t;
+}();
+}  // namespace
+
+void prescanBytes(std::string_view text, std::vector<std::pair<uint32_t, uint32_t>>& base64Runs, bool& suspicious) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t run = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t k = kByteClass[p[i]];
+    if (k == 1) {
+      ++run;
+      continue;
+    }
+    if (run >= kMinBase64Run && base64Runs.size() < kMaxDecodedSpans)
+      base64Runs.emplace_back(static_cast<uint32_t>(i - run), static_cast<uint32_t>(i));
+    run = 0;
+    if (k == 2 && !suspicious) suspicious = suspiciousAt(text, i);
+  }
+  if (run >= kMinBase64Run && base64Runs.size() < kMaxDecodedSpans)
+    base64Runs.emplace_back(static_cast<uint32_t>(n - run), static_cast<uint32_t>(n));
+}
 
 bool decodeSpan(std::string_view s, std::string_view enc, std::string& out) {
   out.clear();

@@ -72,42 +72,41 @@ bool dropped(UChar32 c, UChar32 prev) {
 
 }  // namespace
 
-bool needsNormalisation(std::string_view t) {
+bool suspiciousAt(std::string_view t, size_t i) {
   const auto* p = reinterpret_cast<const unsigned char*>(t.data());
   size_t n = t.size();
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char c = p[i];
-    if (c < 0x80) continue;
-    unsigned char c1 = i + 1 < n ? p[i + 1] : 0;
-    switch (c) {
-      case 0xEF: {  // fullwidth letters/digits, presentation forms, variation selectors, BOM
-        unsigned char c2 = i + 2 < n ? p[i + 2] : 0;
-        if (c1 >= 0xAC && c1 <= 0xBB) return true;
-        if (c1 == 0xBC && ((c2 >= 0x90 && c2 <= 0x99) || (c2 >= 0xA1 && c2 <= 0xBA))) return true;
-        if (c1 == 0xBD && c2 >= 0x81 && c2 <= 0x9A) return true;
-        break;
-      }
-      case 0xE2: {  // zero-width and bidi controls, invisible operators, sub/superscripts, enclosed
-        unsigned char c2 = i + 2 < n ? p[i + 2] : 0;
-        if (c1 == 0x80 && (c2 <= 0x8F || (c2 >= 0xAA && c2 <= 0xAE))) return true;
-        if (c1 == 0x81 && c2 >= 0xA0) return true;
-        if (c1 == 0x82 && c2 <= 0x9C) return true;
-        if (c1 >= 0x91 && c1 <= 0x93) return true;
-        break;
-      }
-      case 0xF3: if (c1 == 0xA0) return true; break;   // tags, variation selectors supplement
-      case 0xF0: if (c1 == 0x9D) return true; break;   // mathematical alphanumerics
-      case 0xCC: return true;                          // combining diacritics
-      case 0xC2: if (c1 == 0xAD || c1 == 0xA0) return true; break;
-      case 0xD9: if (c1 == 0x80) return true; break;   // tatweel
-      case 0xCE: case 0xCF: case 0xD0: case 0xD1: case 0xD4: case 0xD5:
-        // Greek/Cyrillic/Armenian next to an ASCII letter: a homoglyph inside a Latin word.
-        if ((i > 0 && isAlpha(static_cast<char>(p[i - 1]))) || (i + 2 < n && isAlpha(static_cast<char>(p[i + 2]))))
-          return true;
-        break;
-      default: break;
+  unsigned char c = p[i];
+  unsigned char c1 = i + 1 < n ? p[i + 1] : 0;
+  switch (c) {
+    case 0xEF: {  // fullwidth letters/digits, presentation forms, variation selectors, BOM
+      unsigned char c2 = i + 2 < n ? p[i + 2] : 0;
+      if (c1 >= 0xAC && c1 <= 0xBB) return true;
+      if (c1 == 0xBC && ((c2 >= 0x90 && c2 <= 0x99) || (c2 >= 0xA1 && c2 <= 0xBA))) return true;
+      if (c1 == 0xBD && c2 >= 0x81 && c2 <= 0x9A) return true;
+      return false;
     }
+    case 0xE2: {  // zero-width and bidi controls, invisible operators, sub/superscripts, enclosed
+      unsigned char c2 = i + 2 < n ? p[i + 2] : 0;
+      if (c1 == 0x80 && (c2 <= 0x8F || (c2 >= 0xAA && c2 <= 0xAE))) return true;
+      if (c1 == 0x81 && c2 >= 0xA0) return true;
+      if (c1 == 0x82 && c2 <= 0x9C) return true;
+      return c1 >= 0x91 && c1 <= 0x93;
+    }
+    case 0xF3: return c1 == 0xA0;  // tags, variation selectors supplement
+    case 0xF0: return c1 == 0x9D;  // mathematical alphanumerics
+    case 0xCC: return true;        // combining diacritics
+    case 0xC2: return c1 == 0xAD || c1 == 0xA0;
+    case 0xD9: return c1 == 0x80;  // tatweel
+    case 0xCE: case 0xCF: case 0xD0: case 0xD1: case 0xD4: case 0xD5:
+      // Greek/Cyrillic/Armenian next to an ASCII letter: a homoglyph inside a Latin word.
+      return (i > 0 && isAlpha(static_cast<char>(p[i - 1]))) || (i + 2 < n && isAlpha(static_cast<char>(p[i + 2])));
+    default: return false;
   }
+}
+
+bool needsNormalisation(std::string_view t) {
+  for (size_t i = 0; i < t.size(); ++i)
+    if (static_cast<unsigned char>(t[i]) >= 0xC2 && suspiciousAt(t, i)) return true;
   return false;
 }
 

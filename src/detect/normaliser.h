@@ -34,6 +34,8 @@ struct NormalisedText {
 // The scanner gets the same answer for free from its Hyperscan database; this is for callers
 // that normalise without scanning.
 bool needsNormalisation(std::string_view text);
+// The same test for the sequence starting at byte i (a non-ASCII lead byte).
+bool suspiciousAt(std::string_view text, size_t i);
 
 // Fills `out` (reusing its capacity). Returns true when the output differs from the input.
 bool normalise(std::string_view text, NormalisedText& out);

@@ -367,30 +367,25 @@ Status Scanner::scanAt(std::string_view text, ScanScratch& scratch, std::vector<
   hs_error_t rc = hs_scan(block_, text.data(), static_cast<unsigned>(text.size()), 0, scratch.hs_, collect, &ctx);
   if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) return makeError("detect.scan", "Hyperscan scan failed");
 
-  // The base64 pattern needs a terminating byte; a run that ends the text is added here.
-  if (options_.decode && text.size() >= 24) {
-    size_t b = text.size();
-    while (b > 0 && inClass(text[b - 1], kEncBase64)) --b;
-    if (text.size() - b >= 24)
-      for (uint32_t id = 0; id < patterns_.size(); ++id)
-        if (patterns_[id]->kind == kEncBase64)
-          matches.push_back({id, static_cast<uint32_t>(b), static_cast<uint32_t>(text.size())});
-  }
+  std::vector<std::pair<uint32_t, uint32_t>> runs;
+  prescanBytes(text, runs, suspicious);
   Status vst = validate(text, scratch, matches, out);
   if (!vst.ok()) return vst;
 
   // Encoded spans: decode (bounded) and rescan; findings inside map to the encoded span.
   if (options_.decode && depth < kMaxDepth) {
     std::vector<Span> spans;
-    for (const RawMatch& r : matches) {  // validate() left only the encoded spans here
-      const PatternSpec& p = *patterns_[r.id];
-      Span s{r.from, r.to};
+    std::vector<std::pair<Span, std::string_view>> encoded;
+    for (const auto& [b, e] : runs) encoded.push_back({Span{b, e}, kEncBase64});
+    for (const RawMatch& r : matches)  // validate() left only the encoded spans here
+      encoded.push_back({Span{r.from, r.to}, patterns_[r.id]->kind});
+    for (const auto& [s, encKind] : encoded) {
       bool dup = false;
       for (const Span& o : spans) dup |= (o.begin <= s.begin && s.end <= o.end);
       if (dup || spans.size() >= kMaxDecodedSpans) continue;
       spans.push_back(s);
       std::string decoded;
-      if (!decodeSpan(text.substr(s.begin, s.end - s.begin), p.kind, decoded)) continue;
+      if (!decodeSpan(text.substr(s.begin, s.end - s.begin), encKind, decoded)) continue;
       std::vector<Finding> inner;
       Status st = scanAt(decoded, scratch, inner, depth + 1);
       if (!st.ok()) return st;
@@ -405,7 +400,7 @@ Status Scanner::scanAt(std::string_view text, ScanScratch& scratch, std::vector<
     }
   }
 
-  // Normalised rescan, only when the cheap byte check (a pattern in the same database) fired.
+  // Normalised rescan, only when the byte prescan saw something the normaliser would change.
   if (options_.normalise && suspicious && depth == 0) {
     NormalisedText& nt = scratch.normalised_;
     if (normalise(text, nt)) {
