@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "oversight/shared_db.h"
 #include "store/key_token.h"
 
 namespace concord::admin {
@@ -53,7 +54,7 @@ std::string AdminIdentity::actor() const {
 }
 
 Result<std::unique_ptr<AdminTokens>> AdminTokens::open(const std::string& db_path, const Clock& clock) {
-  auto db = store::SqliteDb::open(db_path);
+  auto db = oversight::openSharedDb(db_path);
   if (!db) return db.error();
   if (auto s = (*db)->exec(kSchema); !s) return s.error();
   return std::unique_ptr<AdminTokens>(new AdminTokens(std::move(db.value()), clock));

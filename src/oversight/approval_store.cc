@@ -1,5 +1,7 @@
 #include "oversight/approval_store.h"
 
+#include "oversight/shared_db.h"
+
 #include <nlohmann/json.hpp>
 
 namespace concord::oversight {
@@ -75,7 +77,7 @@ ApprovalRecord readRow(const store::Statement& st) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteApprovalStore>> SqliteApprovalStore::open(const std::string& db_path) {
-  auto db = store::SqliteDb::open(db_path);
+  auto db = openSharedDb(db_path);
   if (!db) return db.error();
   if (auto s = (*db)->exec(kSchema); !s) return s.error();
   return std::unique_ptr<SqliteApprovalStore>(new SqliteApprovalStore(std::move(db.value())));

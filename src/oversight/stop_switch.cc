@@ -1,5 +1,7 @@
 #include "oversight/stop_switch.h"
 
+#include "oversight/shared_db.h"
+
 #include <algorithm>
 
 namespace concord::oversight {
@@ -45,7 +47,7 @@ nlohmann::json toJson(const Stop& s) {
 }
 
 Result<std::unique_ptr<StopSwitch>> StopSwitch::open(const std::string& db_path, const Clock& clock) {
-  auto db = store::SqliteDb::open(db_path);
+  auto db = openSharedDb(db_path);
   if (!db) return db.error();
   if (auto s = (*db)->exec(kSchema); !s) return s.error();
   auto st = (*db)->prepare("SELECT scope, value, reason, who, since_us FROM oversight_stops");

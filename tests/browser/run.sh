@@ -108,6 +108,9 @@ policy:
 admin:
   address: 127.0.0.1
   port: ${ADMIN_PORT}
+  console_dir: ${ROOT}/console/dist
+oversight:
+  hold_max_wait_ms: 60000
 YAML
 
 CONCORD_KEY="$("$CONCORD" keys create --tenant held --db "$TMP/data/concord.db" 2>>"$TMP/keys.log")"
