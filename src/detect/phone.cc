@@ -83,6 +83,11 @@ float validatePhoneNumber(std::string_view v) {
     if (util.Parse(s, region, &number) == PhoneNumberUtil::NO_PARSING_ERROR && util.IsValidNumber(number))
       return formatted ? 0.7f : 0.4f;
   }
+  // North-American layout "(AAA) EEE-NNNN" / "AAA-EEE-NNNN" that libphonenumber does not list as
+  // assigned (fictional 555 exchanges, new area codes): still a phone number in a prompt.
+  if (formatted && n == 10 && util.Parse(s, "US", &number) == PhoneNumberUtil::NO_PARSING_ERROR &&
+      util.IsPossibleNumber(number))
+    return 0.55f;
   return 0;
 }
 

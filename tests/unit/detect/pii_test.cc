@@ -20,6 +20,7 @@ TEST(Pii, Phone) {
                 {"phone (415) 555-2671", kinds::kPhone, "(415) 555-2671"},
                 {"on 2024-03-01 at noon", kinds::kPhone, ""},
                 {"ports 60000-64999 are free", kinds::kPhone, ""},  // regression: ranges
+                {"call (555) 555-0123 today", kinds::kPhone, "(555) 555-0123"},
                 {"Ｉ was told: call +65 6123 4567", kinds::kPhone, "+65 6123 4567"}});
 }
 
