@@ -5,6 +5,7 @@
 #include <unicode/utf8.h>
 
 #include <array>
+#include <cstring>
 
 #include "detect/normaliser.h"
 
@@ -80,20 +81,36 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
 void prescanBytes(std::string_view text, std::vector<std::pair<uint32_t, uint32_t>>& base64Runs, bool& suspicious) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  size_t run = 0;
-  for (size_t i = 0; i < n; ++i) {
-    uint8_t k = kByteClass[p[i]];
-    if (k == 1) {
-      ++run;
+  // Suspicious bytes: skip 8 ASCII bytes at a time; look closer only at words with high bits.
+  size_t i = 0;
+  for (; !suspicious && i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (!(w & 0x8080808080808080ull)) continue;
+    for (size_t k = i; k < i + 8; ++k)
+      if (kByteClass[p[k]] == 2 && suspiciousAt(text, k)) {
+        suspicious = true;
+        break;
+      }
+  }
+  for (; !suspicious && i < n; ++i)
+    if (kByteClass[p[i]] == 2) suspicious = suspiciousAt(text, i);
+  // Base64 runs of >= kMinBase64Run: any such run contains one of the sampled positions
+  // (every kMinBase64Run bytes, restarting after each run), so most bytes are never touched.
+  size_t lastEnd = 0;
+  size_t at = kMinBase64Run - 1;
+  while (at < n && base64Runs.size() < kMaxDecodedSpans) {
+    if (kByteClass[p[at]] != 1) {
+      at += kMinBase64Run;
       continue;
     }
-    if (run >= kMinBase64Run && base64Runs.size() < kMaxDecodedSpans)
-      base64Runs.emplace_back(static_cast<uint32_t>(i - run), static_cast<uint32_t>(i));
-    run = 0;
-    if (k == 2 && !suspicious) suspicious = suspiciousAt(text, i);
+    size_t b = at, e = at + 1;
+    while (b > lastEnd && kByteClass[p[b - 1]] == 1) --b;
+    while (e < n && kByteClass[p[e]] == 1) ++e;
+    if (e - b >= kMinBase64Run) base64Runs.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+    lastEnd = e;
+    at = e + kMinBase64Run;
   }
-  if (run >= kMinBase64Run && base64Runs.size() < kMaxDecodedSpans)
-    base64Runs.emplace_back(static_cast<uint32_t>(n - run), static_cast<uint32_t>(n));
 }
 
 bool decodeSpan(std::string_view s, std::string_view enc, std::string& out) {
