@@ -15,6 +15,29 @@ size_t lastEventEnd(std::string_view s) {
 }
 }  // namespace
 
+SseEvent nextEvent(std::string_view events, size_t& pos) {
+  size_t end = events.find("\n\n", pos);
+  end = end == std::string_view::npos ? events.size() : end + 2;
+  SseEvent event{events.substr(pos, end - pos), {}};
+  pos = end;
+  size_t line_start = 0;
+  const auto raw = event.raw;
+  while (line_start < raw.size()) {
+    size_t line_end = raw.find('\n', line_start);
+    if (line_end == std::string_view::npos) line_end = raw.size();
+    std::string_view line = raw.substr(line_start, line_end - line_start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.starts_with("data:")) {
+      line.remove_prefix(5);
+      if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+      event.data = line;
+      break;
+    }
+    line_start = line_end + 1;
+  }
+  return event;
+}
+
 std::string_view SseSplitter::feed(std::string_view bytes, bool& ok) {
   ok = true;
   if (pending_.empty()) {

@@ -25,32 +25,23 @@ class SseSplitter {
   std::string ready_;     // complete events handed out by feed()
 };
 
+struct SseEvent {
+  std::string_view raw;   // the whole event with its terminating blank line
+  std::string_view data;  // its first `data:` payload, possibly empty
+};
+
+// The event starting at `pos` in `events` (complete events only); advances `pos`. Call while
+// pos < events.size().
+SseEvent nextEvent(std::string_view events, size_t& pos);
+
 // Calls f(raw, data) for each event in `events` (complete events only): `raw` is the whole
 // event with its terminating blank line, `data` its (first) `data:` payload, possibly empty.
 template <typename F>
 void forEachEvent(std::string_view events, F&& f) {
   size_t pos = 0;
   while (pos < events.size()) {
-    size_t end = events.find("\n\n", pos);
-    end = end == std::string_view::npos ? events.size() : end + 2;
-    const std::string_view raw = events.substr(pos, end - pos);
-    std::string_view data;
-    size_t line_start = 0;
-    while (line_start < raw.size()) {
-      size_t line_end = raw.find('\n', line_start);
-      if (line_end == std::string_view::npos) line_end = raw.size();
-      std::string_view line = raw.substr(line_start, line_end - line_start);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.starts_with("data:")) {
-        line.remove_prefix(5);
-        if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-        data = line;
-        break;
-      }
-      line_start = line_end + 1;
-    }
-    f(raw, data);
-    pos = end;
+    const SseEvent e = nextEvent(events, pos);
+    f(e.raw, e.data);
   }
 }
 

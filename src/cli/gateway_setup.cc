@@ -27,9 +27,23 @@ Result<std::unique_ptr<GatewaySetup>> GatewaySetup::open(std::shared_ptr<const c
   auto stops = oversight::StopSwitch::open(config->oversight_db, SystemClock::instance());
   if (!stops) return stops.error();
   setup->stops_ = std::move(stops.value());
+  if (config->provenance.enabled) {
+    // A first start makes the signing key; `concord provenance rotate` replaces it later.
+    if (!label::KeyRing::load(config->provenance.key_dir)) {
+      if (auto made = label::KeyRing::keygen(config->provenance.key_dir, SystemClock::instance()); !made)
+        return made.error();
+    }
+    label::ProvenanceOptions options;
+    options.key_dir = config->provenance.key_dir;
+    options.index_path = config->provenance.index_path;
+    auto provenance = label::ProvenanceService::open(options, SystemClock::instance());
+    if (!provenance) return provenance.error();
+    setup->provenance_ = std::move(provenance.value());
+  }
   auto snapshot = setup->build(config);
   if (!snapshot) return snapshot.error();
   setup->gateway_ = std::make_unique<proxy::Gateway>(snapshot.value(), *setup->keys_, setup->metrics_);
+  setup->gateway_->setProvenance(setup->provenance_.get());
   setup->gateway_->setOversight(setup->approvals_.get(), setup->stops_.get());
   setup->expiry_ = std::thread([s = setup.get()] {
     while (!s->closing_.load()) {
@@ -53,6 +67,8 @@ Result<std::shared_ptr<const proxy::Snapshot>> GatewaySetup::build(
     snapshot->upstream_keys.emplace_back(key ? key : "");
   }
   snapshot->steps.audit = audit_;
+  if (provenance_ || !config->policy.vocabulary.empty())
+    snapshot->steps.label = std::make_shared<proxy::LabelApply>(*config, provenance_);
   if (config->detect.enabled) {
     auto detect = proxy::ScannerDetect::create(config->detect.fail_open);
     if (!detect) return detect.error();
@@ -63,7 +79,6 @@ Result<std::shared_ptr<const proxy::Snapshot>> GatewaySetup::build(
     if (!decide) return decide.error();
     snapshot->program = decide.value()->program();
     snapshot->steps.decide = decide.value();
-    snapshot->steps.label = std::make_shared<proxy::LabelApply>();
   }
   return std::shared_ptr<const proxy::Snapshot>(std::move(snapshot));
 }

@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "config/config.h"
 #include "proxy/gateway.h"
+#include "label/provenance_service.h"
 #include "oversight/approval_queue.h"
 #include "oversight/stop_switch.h"
 #include "store/key_store.h"
@@ -42,6 +43,7 @@ class GatewaySetup {
   std::shared_ptr<proxy::AuditStep> audit_;
   std::unique_ptr<oversight::ApprovalQueue> approvals_;
   std::unique_ptr<oversight::StopSwitch> stops_;
+  std::shared_ptr<label::ProvenanceService> provenance_;
   std::thread expiry_;  // expires due approvals every 100 ms
   std::atomic<bool> closing_{false};
   std::unique_ptr<proxy::Gateway> gateway_;

@@ -75,6 +75,14 @@ struct PolicyConfig {
   bool enable_unverified = false;
 };
 
+// Signed machine-readable provenance on every answer (GB 45438 implicit label, EU AI Act
+// Art. 50(2), CA SB 942 latent disclosure).
+struct ProvenanceConfig {
+  bool enabled = true;
+  std::string key_dir;     // default <data_dir>/provenance (a key is made on first start)
+  std::string index_path;  // default <data_dir>/provenance.db (hashes and sketches for verify)
+};
+
 struct DetectConfig {
   bool enabled = true;     // PII, secrets and injection detectors on every request
   bool fail_open = false;  // false: a detector error denies the exchange (fail closed)
@@ -106,6 +114,7 @@ struct Config {
   AuditConfig audit;
   PolicyConfig policy;
   DetectConfig detect;
+  ProvenanceConfig provenance;
   AdminConfig admin;
   OversightConfig oversight;
   // `deployment.*` facts for the policy program, as strings ("true"/"false" for booleans).

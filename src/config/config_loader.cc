@@ -195,7 +195,7 @@ void readDeployment(Reader& r, const YAML::Node& n, Config& c) {
 void readTop(Reader& r, const YAML::Node& root, Config& c) {
   if (!r.expectMap(root, "concord.yaml",
                    {"gateway", "listen", "limits", "retry", "upstreams", "storage", "audit",
-                    "policy", "detect", "admin", "oversight", "deployment"}))
+                    "policy", "detect", "provenance", "admin", "oversight", "deployment"}))
     return;
   if (const auto g = root["gateway"]; g && r.expectMap(g, "gateway", {"id", "operator"})) {
     r.str(g, "id", c.gateway_id);
@@ -253,6 +253,12 @@ void readTop(Reader& r, const YAML::Node& root, Config& c) {
     r.strings(p, "packs", c.policy.packs);
     r.boolean(p, "enable_unverified", c.policy.enable_unverified);
   }
+  if (const auto p = root["provenance"];
+      p && r.expectMap(p, "provenance", {"enabled", "key_dir", "index_path"})) {
+    r.boolean(p, "enabled", c.provenance.enabled);
+    r.str(p, "key_dir", c.provenance.key_dir);
+    r.str(p, "index_path", c.provenance.index_path);
+  }
   if (const auto d = root["detect"]; d && r.expectMap(d, "detect", {"enabled", "fail_open"})) {
     r.boolean(d, "enabled", c.detect.enabled);
     r.boolean(d, "fail_open", c.detect.fail_open);
@@ -293,6 +299,9 @@ Result<std::shared_ptr<const Config>> parseConfig(const std::string& yaml_text,
   if (reader.failed()) return makeError("config.invalid", reader.error());
   if (config->keys_db.empty()) config->keys_db = config->data_dir + "/concord.db";
   if (config->audit.dir.empty()) config->audit.dir = config->data_dir + "/audit";
+  if (config->provenance.key_dir.empty()) config->provenance.key_dir = config->data_dir + "/provenance";
+  if (config->provenance.index_path.empty())
+    config->provenance.index_path = config->data_dir + "/provenance.db";
   if (config->oversight_db.empty()) config->oversight_db = config->data_dir + "/oversight.db";
   return std::shared_ptr<const Config>(std::move(config));
 }

@@ -16,6 +16,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include "label/provenance_service.h"
 #include "oversight/approval_queue.h"
 #include "oversight/stop_switch.h"
 #include "proxy/forwarder.h"
@@ -97,6 +98,11 @@ class Exchange {
     if (endpoint_ == Endpoint::kHealthz) co_return co_await respondJson(200, R"({"status":"ok"})");
     if (endpoint_ == Endpoint::kReadyz) co_return co_await readiness();
     if (endpoint_ == Endpoint::kMetrics) co_return co_await metricsPage();
+    if (endpoint_ == Endpoint::kProvenanceKeys) {
+      if (!gw_.provenance()) co_return reject(api::notFound("provenance is not enabled", "provenance_disabled"));
+      const std::string jwks = gw_.provenance()->jwks();
+      co_return co_await respondJson(200, jwks);
+    }
     if (!snapshot_->steps.audit->healthy()) {
       if (!snapshot_->config->audit.fail_open) co_return reject(auditUnavailable());
       gw_.metrics().count("concord_audit_fail_open_total", "");  // serving unaudited, loudly
@@ -114,6 +120,12 @@ class Exchange {
     record_.tenant = principal_.tenant;
     record_.key_id = principal_.key_id;
     if (endpoint_ == Endpoint::kModels) co_return co_await respondJson(200, snapshot_->router->modelsJson());
+    if (endpoint_ == Endpoint::kVerify) {
+      // Does this text come from this gateway? Signature and hash, or a look-up by sketch.
+      if (!gw_.provenance()) co_return reject(api::notFound("provenance is not enabled", "provenance_disabled"));
+      const auto answer = gw_.provenance()->verify(req_.body);
+      co_return co_await respondJson(answer.status, answer.body);
+    }
 
     // 3. parse: a read-only view of the OpenAI body.
     if (!isJson(req_.content_type))
@@ -233,7 +245,7 @@ class Exchange {
     setUsage(usage);
     // 8. label
     LabelResult labels;
-    if (upstream_.status < 300) labels = snapshot_->steps.label->labelBody(input(), verdict_, body);
+    if (upstream_.status < 300) labels = co_await snapshot_->steps.label->labelBody(input(), verdict_, upstream_name_, body);
     record_.labels = labels.rule_ids;
     // 9. audit and account, before the answer leaves (strict audit waits for durability).
     account(upstream_.status);
@@ -246,12 +258,16 @@ class Exchange {
     auto& conn = *upstream_.connection;
     const auto& u = *upstream_.route->upstream;
     upstream_.deadline->arm(&conn, u.total_timeout_ms);
+    // 8. label: a labeller sees every event; without one, events pass as they came.
+    auto labeller = upstream_.status < 300 ? snapshot_->steps.label->labelStream(input(), verdict_, u.name) : nullptr;
     const auto overhead = std::to_string(overheadMicros());
-    const http::Header headers[] = {{"Content-Type", content_type},
-                                    {"Cache-Control", "no-cache"},
-                                    {"x-concord-request-id", id_},
-                                    {"x-concord-upstream", upstream_name_},
-                                    {"x-concord-overhead-us", overhead}};
+    std::vector<http::Header> headers{{"Content-Type", content_type},
+                                      {"Cache-Control", "no-cache"},
+                                      {"x-concord-request-id", id_},
+                                      {"x-concord-upstream", upstream_name_},
+                                      {"x-concord-overhead-us", overhead}};
+    const auto label_headers = labeller ? labeller->headHeaders() : decltype(labeller->headHeaders()){};
+    for (const auto& [name, value] : label_headers) headers.push_back({name, value});
     if (!stream_begun_) co_await sink_.beginStream(upstream_.status, headers);
     stream_begun_ = true;
     // An operator's stop ends this stream within 100 ms.
@@ -259,8 +275,6 @@ class Exchange {
     if (gw_.stops())
       stop_watch = StopWatch::start(worker_.io.get_executor(), *gw_.stops(), principal_.tenant,
                                     std::string(view_.model), u.name, &conn);
-    // 8. label: a labeller sees every event; without one, events pass as they came.
-    auto labeller = upstream_.status < 300 ? snapshot_->steps.label->labelStream(input(), verdict_) : nullptr;
     std::string labelled;
     api::SseSplitter splitter;
     bool saw_done = false, client_gone = false;
@@ -282,15 +296,20 @@ class Exchange {
       if (labeller) {
         labelled.clear();
         std::string before, after;
-        api::forEachEvent(events, [&](std::string_view raw, std::string_view data) {
-          if (data == "[DONE]") labelled += labeller->finish();
-          else if (!data.empty()) labeller->event(data, before, after);
+        for (size_t pos = 0; pos < events.size();) {
+          const auto event = api::nextEvent(events, pos);
+          if (event.data == "[DONE]") {
+            const std::string closing = co_await labeller->finish();  // owed labels, provenance
+            labelled += closing;
+          } else if (!event.data.empty()) {
+            labeller->event(event.data, before, after);
+          }
           labelled += before;
-          labelled += raw;
+          labelled += event.raw;
           labelled += after;
           before.clear();
           after.clear();
-        });
+        }
         out = labelled;
       }
       // Only the tail can hold [DONE]; only a chunk naming "usage" needs a closer look.
@@ -506,7 +525,7 @@ class Exchange {
 
   StepInput input() const {
     return {principal_, view_, snapshot_->router->candidatesFor(view_.model), record_.time_micros,
-            language_};
+            language_, snapshot_->generation};
   }
 
   int64_t overheadMicros() const {

@@ -27,6 +27,9 @@ namespace concord::oversight {
 class ApprovalQueue;
 class StopSwitch;
 }
+namespace concord::label {
+class ProvenanceService;
+}
 
 namespace concord::proxy {
 
@@ -91,6 +94,9 @@ class Gateway {
   // Human oversight; null when not configured (holds are then refused as approval_required).
   oversight::ApprovalQueue* approvals() { return approvals_; }
   oversight::StopSwitch* stops() { return stops_; }
+  // Signed provenance: the public keys and POST /v1/concord/verify. Null when disabled.
+  label::ProvenanceService* provenance() { return provenance_; }
+  void setProvenance(label::ProvenanceService* provenance) { provenance_ = provenance; }
   void setOversight(oversight::ApprovalQueue* approvals, oversight::StopSwitch* stops) {
     approvals_ = approvals;
     stops_ = stops;
@@ -105,6 +111,7 @@ class Gateway {
   admin::Metrics& metrics_;
   oversight::ApprovalQueue* approvals_ = nullptr;
   oversight::StopSwitch* stops_ = nullptr;
+  label::ProvenanceService* provenance_ = nullptr;
   UpstreamHealth health_;
   std::vector<std::unique_ptr<WorkerContext>> workers_;
   std::atomic<bool> stopping_{false};

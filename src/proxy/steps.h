@@ -4,6 +4,7 @@
 // shared by all workers: every method must be thread-safe and must not block.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,6 +42,7 @@ struct StepInput {
   const std::vector<RouteCandidate>& candidates;
   int64_t now_micros;
   std::string_view language;  // of the user's turns ("" until the detect step knows it)
+  uint64_t policy_generation = 0;  // the snapshot's, recorded in provenance manifests
 };
 
 class DetectStep {
@@ -69,20 +71,25 @@ struct LabelResult {
 class StreamLabel {
  public:
   virtual ~StreamLabel() = default;
+  // Headers for the stream's head (e.g. x-concord-content-id), known before the answer.
+  virtual std::vector<std::pair<std::string, std::string>> headHeaders() const = 0;
   // `data` is one event's payload (not [DONE]); complete SSE events to write before and after it.
   virtual void event(std::string_view data, std::string& before, std::string& after) = 0;
-  // Events to write before `data: [DONE]` (labels still owed, the provenance chunk).
-  virtual std::string finish() = 0;
+  // Events to write before `data: [DONE]`: labels still owed and the signed provenance chunk.
+  virtual boost::asio::awaitable<std::string> finish() = 0;
   virtual LabelResult result() const = 0;
 };
 
 class LabelStep {
  public:
   virtual ~LabelStep() = default;
-  // Non-streaming answer body, edited in place (must stay valid JSON).
-  virtual LabelResult labelBody(const StepInput& in, const Verdict& verdict, std::string& body) = 0;
+  // Non-streaming answer body, edited in place (must stay valid JSON): visible labels and the
+  // signed provenance (concord.provenance, and headers in the result).
+  virtual boost::asio::awaitable<LabelResult> labelBody(const StepInput& in, const Verdict& verdict,
+                                                        std::string_view upstream, std::string& body) = 0;
   // A labeller for one stream, or null when the answer needs none.
-  virtual std::unique_ptr<StreamLabel> labelStream(const StepInput& in, const Verdict& verdict) = 0;
+  virtual std::unique_ptr<StreamLabel> labelStream(const StepInput& in, const Verdict& verdict,
+                                                   std::string_view upstream) = 0;
 };
 
 class AuditStep {
@@ -108,8 +115,13 @@ class PassThroughDecide final : public DecideStep {
 };
 class PassThroughLabel final : public LabelStep {
  public:
-  LabelResult labelBody(const StepInput&, const Verdict&, std::string&) override { return {}; }
-  std::unique_ptr<StreamLabel> labelStream(const StepInput&, const Verdict&) override { return nullptr; }
+  boost::asio::awaitable<LabelResult> labelBody(const StepInput&, const Verdict&, std::string_view,
+                                                std::string&) override {
+    co_return LabelResult{};
+  }
+  std::unique_ptr<StreamLabel> labelStream(const StepInput&, const Verdict&, std::string_view) override {
+    return nullptr;
+  }
 };
 
 struct Steps {
