@@ -55,7 +55,10 @@ float validatePhoneNumber(std::string_view v) {
   PhoneNumber number;
   bool international = v[0] == '+' || (v.size() > 2 && v[0] == '0' && v[1] == '0');
   if (international) {
-    if (v[0] != '+') s = "+" + s.substr(2);
+    if (v[0] != '+') {  // "00" international prefix: drop one zero and make the other '+'
+      s.erase(0, 1);
+      s[0] = '+';
+    }
     if (util.Parse(s, "ZZ", &number) == PhoneNumberUtil::NO_PARSING_ERROR && util.IsValidNumber(number))
       return 0.9f;
     return 0;

@@ -22,7 +22,8 @@ const std::string& PseudonymVault::tokenFor(std::string_view kind, std::string_v
   if (it != byValue_.end()) return it->second;
   std::string label = redactionLabel(kind);
   uint32_t n = ++counters_[label];
-  std::string token = "<" + label + "_" + std::to_string(n) + ">";
+  std::string token;
+  token.append("<").append(label).append("_").append(std::to_string(n)).append(">");
   byToken_.emplace(token, std::string(value));
   return byValue_.emplace(std::move(key), std::move(token)).first->second;
 }
@@ -82,7 +83,7 @@ std::string mask(std::string_view value) {
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) tail.insert(tail.begin(), c);
   }
   if (value.size() < 8) return "****";
-  return "****" + tail;
+  return std::string("****").append(tail);
 }
 }  // namespace
 
@@ -101,7 +102,7 @@ std::string redact(std::string_view text, std::span<const Finding> findings, Red
     std::string_view value = text.substr(x.begin, x.end - x.begin);
     if (mode == RedactionMode::kMask) out += mask(value);
     else if (mode == RedactionMode::kPseudonym && vault) out += vault->tokenFor(x.kind, value);
-    else out += "[" + redactionLabel(x.kind) + "]";
+    else out.append("[").append(redactionLabel(x.kind)).append("]");
     pos = x.end;
   }
   out.append(text.substr(pos));

@@ -21,6 +21,7 @@ TEST(Pii, Phone) {
                 {"on 2024-03-01 at noon", kinds::kPhone, ""},
                 {"ports 60000-64999 are free", kinds::kPhone, ""},  // regression: ranges
                 {"call (555) 555-0123 today", kinds::kPhone, "(555) 555-0123"},
+                {"from abroad 0044 20 7946 0958", kinds::kPhone, "0044 20 7946 0958"},
                 {"Ｉ was told: call +65 6123 4567", kinds::kPhone, "+65 6123 4567"}});
 }
 
