@@ -51,8 +51,20 @@ after(async () => {
   if (browser) await browser.close();
 });
 
+// The admin listener answered run.sh already; a refused first connection is retried briefly.
+async function open(url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.goto(url);
+    } catch (e) {
+      if (attempt >= 5 || !/ERR_CONNECTION_REFUSED/.test(e.message)) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 test('sign in with an admin token', async () => {
-  await page.goto(`${ADMIN_URL}/`);
+  await open(`${ADMIN_URL}/`);
   await page.waitForSelector('#token');
   await shot('01-login');
   await page.fill('#token', ADMIN_TOKEN);
@@ -64,7 +76,7 @@ test('sign in with an admin token', async () => {
 
 // Holds one request, decides it in the inbox, and returns what the client got.
 async function holdAndDecide(verb, reason, content) {
-  await page.goto(`${ADMIN_URL}/#/approvals`);
+  await open(`${ADMIN_URL}/#/approvals`);
   await page.waitForSelector('#stream-state.live', { timeout: 10_000 });
   const before = await page.locator('[data-approval-id]').count();
   const call = client().chat.completions.create({ model: 'fake-chat', messages: [{ role: 'user', content }] })
@@ -104,7 +116,7 @@ test('denying a held request refuses the client with 403 and the reason', async 
 });
 
 test('the crosswalk for EU,CN,US-CA highlights the known conflict', async () => {
-  await page.goto(`${ADMIN_URL}/#/governance`);
+  await open(`${ADMIN_URL}/#/governance`);
   await page.fill('#jurisdictions', 'EU,CN,US-CA');
   await page.click('#show-crosswalk');
   await page.waitForSelector('#crosswalk-matrix');
