@@ -20,6 +20,7 @@
 #include "oversight/approval_queue.h"
 #include "oversight/stop_switch.h"
 #include "proxy/forwarder.h"
+#include "proxy/redaction_apply.h"
 #include "proxy/stop_watch.h"
 #include "store/key_store.h"
 
@@ -197,6 +198,19 @@ class Exchange {
                                "no upstream serving '" + record_.model + "' satisfies the policy"},
                               rulesJson());
 
+    // Redactions: the values the policy withholds never reach the upstream.
+    if (!verdict_.redactions.empty()) {
+      auto redaction = applyRedactions(verdict_.redactions, view_, record_.findings, principal_.tenant, req_.body);
+      if (redaction.redacted > 0) {
+        vault_ = std::move(redaction.vault);
+        if (record_.verdict == "allow") record_.verdict = "redact";
+        gw_.metrics().count("concord_redactions_total", "", redaction.redacted);
+        auto reparsed = worker_.parser.parse(endpoint_, req_.body);  // spans moved
+        if (!reparsed) co_return reject({500, "server_error", "redaction_failed", reparsed.error().message});
+        view_ = std::move(reparsed.value());
+      }
+    }
+
     // 7. forward and relay (8. label happens on the way out, inside the relay).
     ForwardRequest forward_request{api::upstreamPath(endpoint_), "POST", req_.body, view_.model,
                                    view_.model_raw_begin, view_.model_raw_end};
@@ -243,6 +257,7 @@ class Exchange {
     releaseConnection(upstream_);
     const auto usage = api::extractUsage(body);
     setUsage(usage);
+    if (vault_) body = restoreInJson(body, *vault_);  // the user gets their own values back
     // 8. label
     LabelResult labels;
     if (upstream_.status < 300) labels = co_await snapshot_->steps.label->labelBody(input(), verdict_, upstream_name_, body);
@@ -276,6 +291,8 @@ class Exchange {
       stop_watch = StopWatch::start(worker_.io.get_executor(), *gw_.stops(), principal_.tenant,
                                     std::string(view_.model), u.name, &conn);
     std::string labelled;
+    std::unique_ptr<StreamRestorer> restorer;
+    if (vault_) restorer = std::make_unique<StreamRestorer>(*vault_);
     api::SseSplitter splitter;
     bool saw_done = false, client_gone = false;
     std::string_view piece;
@@ -293,19 +310,31 @@ class Exchange {
       }
       if (events.empty()) continue;
       std::string_view out = events;
-      if (labeller) {
+      if (labeller || restorer) {
         labelled.clear();
-        std::string before, after;
+        std::string before, after, restored;
         for (size_t pos = 0; pos < events.size();) {
           const auto event = api::nextEvent(events, pos);
+          std::string_view raw = event.raw, data = event.data;
           if (event.data == "[DONE]") {
-            const std::string closing = co_await labeller->finish();  // owed labels, provenance
-            labelled += closing;
+            if (restorer) labelled += restorer->finish();  // a token held back at the very end
+            if (labeller) {
+              const std::string closing = co_await labeller->finish();  // owed labels, provenance
+              labelled += closing;
+            }
           } else if (!event.data.empty()) {
-            labeller->event(event.data, before, after);
+            if (restorer) {
+              const std::string changed = restorer->event(event.data);
+              if (changed != event.data) {
+                restored = "data: " + changed + "\n\n";
+                raw = restored;
+                data = std::string_view(restored).substr(6, changed.size());
+              }
+            }
+            if (labeller) labeller->event(data, before, after);
           }
           labelled += before;
-          labelled += event.raw;
+          labelled += raw;
           labelled += after;
           before.clear();
           after.clear();
@@ -593,6 +622,7 @@ class Exchange {
   api::RequestView view_;
   std::string language_;
   Verdict verdict_;
+  std::unique_ptr<detect::PseudonymVault> vault_;  // pseudonyms given to the upstream, if any
   ForwardOutcome upstream_;
   ExchangeRecord record_;   // moved into the audit by commit()
   std::string id_;          // exchange id, kept for headers after the record is committed

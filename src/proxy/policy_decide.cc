@@ -55,6 +55,9 @@ Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>&
       for (const auto i : decision.allowed_routes)
         if (i < verdict.route_allowed.size()) verdict.route_allowed[i] = true;
   }
+  for (const auto& r : decision.redactions)
+    verdict.redactions.push_back({std::string(r.rule_id), r.kinds ? *r.kinds : std::vector<std::string>{},
+                                  policy::redactModeName(r.mode)});
   const std::string_view language = in.principal.locale.empty() ? in.language : in.principal.locale;
   for (const auto& l : decision.labels)
     verdict.labels.push_back({std::string(l.rule_id), policy::placementName(l.placement),

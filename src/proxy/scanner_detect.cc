@@ -1,5 +1,7 @@
 #include "proxy/scanner_detect.h"
 
+#include "detect/language.h"
+
 namespace concord::proxy {
 
 Result<std::shared_ptr<ScannerDetect>> ScannerDetect::create(bool fail_open) {
@@ -23,6 +25,21 @@ Status ScannerDetect::detect(const StepInput& in, std::vector<FindingRef>& findi
       findings.push_back({std::string(f.kind), static_cast<uint32_t>(i), f.begin, f.end, f.score});
   }
   return Status();
+}
+
+std::string ScannerDetect::language(const api::RequestView& view) {
+  for (auto it = view.segments.rbegin(); it != view.segments.rend(); ++it) {
+    if (it->role != api::SegmentRole::kUser) continue;
+    std::string_view text = it->text;
+    if (text.size() > 512) {  // cut on a character boundary
+      size_t cut = 512;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      text = text.substr(0, cut);
+    }
+    const auto lang = detect::detectLanguage(text);
+    return lang == "und" ? std::string() : std::string(lang);
+  }
+  return {};
 }
 
 }  // namespace concord::proxy

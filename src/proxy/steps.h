@@ -25,6 +25,13 @@ struct LabelPlan {
   std::string text;       // empty: machine-readable layer only
 };
 
+// Findings of these kinds (patterns such as "pii.*") are replaced before the request leaves.
+struct RedactionPlan {
+  std::string rule_id;
+  std::vector<std::string> kinds;
+  std::string mode;  // tag | mask | pseudonym
+};
+
 // What the decide step returns; the exchange enforces it (decisions are values).
 struct Verdict {
   enum class Action { kAllow, kDeny, kHold } action = Action::kAllow;
@@ -33,6 +40,7 @@ struct Verdict {
   std::vector<bool> route_allowed;     // per candidate route; empty = all allowed
   bool route_constrained = false;
   std::vector<LabelPlan> labels;       // label obligations handed to the label step
+  std::vector<RedactionPlan> redactions;
 };
 
 // Per-exchange inputs the steps read.
