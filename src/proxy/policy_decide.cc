@@ -1,5 +1,7 @@
 #include "proxy/policy_decide.h"
 
+#include <cmath>
+
 namespace concord::proxy {
 
 Result<std::shared_ptr<PolicyDecide>> PolicyDecide::create(const config::Config& config) {
@@ -19,7 +21,10 @@ Result<std::shared_ptr<PolicyDecide>> PolicyDecide::create(const config::Config&
 Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>& findings) {
   std::vector<policy::FindingFact> finding_facts;
   finding_facts.reserve(findings.size());
-  for (const auto& f : findings) finding_facts.push_back({f.kind, f.score});
+  // Detector scores are floats; 0.9f widened is 0.8999999761..., below a pack's `min_score: 0.9`.
+  // Rounding to 4 decimals gives the double the pack author wrote.
+  for (const auto& f : findings)
+    finding_facts.push_back({f.kind, std::round(static_cast<double>(f.score) * 1e4) / 1e4});
   std::vector<policy::RouteFact> routes;
   routes.reserve(in.candidates.size());
   for (const auto& c : in.candidates)

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -31,7 +32,11 @@ Status precreate(const std::string& path) {
       return makeError("store.open", "cannot create directory " + p.parent_path().string() +
                                          ": " + ec.message());
   }
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  // An existing file must not be opened and closed here: closing any descriptor of a file drops
+  // every POSIX lock this process holds on it, including SQLite's on another open connection.
+  if (std::filesystem::exists(p, ec)) return Status();
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST) return Status();
   if (fd < 0) return makeError("store.open", "cannot create " + path);
   ::close(fd);
   return Status();

@@ -9,7 +9,39 @@ import http from 'node:http';
 
 import { CHAT_USAGE, CHUNK_DELAY_MS, EMBEDDING_DIMS, REPLY_TEXT, STREAM_PIECES } from './fixtures.mjs';
 
-const last = { authorization: null, model: null, path: null, count: 0 };
+const last = { authorization: null, model: null, path: null, count: 0, prompt: null };
+
+// The text of the last user message of a chat request (what the governance tests check Concord
+// let through).
+function lastUserText(body) {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    if (messages[i].role === 'user' && typeof messages[i].content === 'string') return messages[i].content;
+  }
+  return null;
+}
+
+// model "fake-echo": answers with the user's own words ("You said: ..."), streamed in 3-character
+// pieces, so that a pseudonym token is split across events as a real model's tokens would split it.
+async function echoChat(req, res, body) {
+  const text = `You said: ${lastUserText(body) ?? ''}`;
+  const base = { id: 'chatcmpl-fake-echo', object: 'chat.completion.chunk', created: 1700000000, model: body.model };
+  if (!body.stream) {
+    return sendJson(res, 200, {
+      id: 'chatcmpl-fake-echo', object: 'chat.completion', created: 1700000000, model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
+      usage: CHAT_USAGE,
+    });
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = (chunk) => res.write(`data: ${JSON.stringify({ ...base, ...chunk })}\n\n`);
+  for (let i = 0; i < text.length; i += 3) {
+    send({ choices: [{ index: 0, delta: { content: text.slice(i, i + 3) }, finish_reason: null }] });
+    await sleep(2);
+  }
+  send({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+  res.end('data: [DONE]\n\n');
+}
 
 function sendJson(res, status, value) {
   const body = JSON.stringify(value);
@@ -41,6 +73,7 @@ async function streamChat(req, res, body) {
 }
 
 function handleChat(req, res, body) {
+  if (body.model === 'fake-echo') return echoChat(req, res, body);
   if (body.stream) return streamChat(req, res, body);
   sendJson(res, 200, {
     id: 'chatcmpl-fake-1',
@@ -120,6 +153,7 @@ const server = http.createServer((req, res) => {
     last.model = body.model ?? null;
     last.path = url;
     last.count += 1;
+    last.prompt = lastUserText(body);
     if (req.method === 'POST' && url === '/v1/chat/completions') return handleChat(req, res, body);
     if (req.method === 'POST' && url === '/v1/completions') return handleCompletions(req, res, body);
     if (req.method === 'POST' && url === '/v1/embeddings') return handleEmbeddings(req, res, body);

@@ -43,7 +43,7 @@ trap 'exit 130' INT TERM
 # Waits (bounded) for a process to print `listening <port>` into its stdout file; echoes the port.
 wait_port() {
   local file=$1 pid=$2 what=$3
-  for _ in $(seq 600); do
+  for _ in $(seq 1800); do
     if [[ -s "$file" ]] && grep -q '^listening [0-9]' "$file"; then
       awk '/^listening [0-9]/ { print $2; exit }' "$file"
       return 0
@@ -51,7 +51,7 @@ wait_port() {
     kill -0 "$pid" 2>/dev/null || { echo "e2e: $what exited before listening" >&2; return 1; }
     sleep 0.1
   done
-  echo "e2e: $what did not report a port within 60 s" >&2
+  echo "e2e: $what did not report a port within 180 s" >&2
   return 1
 }
 
@@ -96,20 +96,47 @@ CONCORD_KEY="$("$CONCORD" keys create --tenant e2e --db "$TMP/data/concord.db" 2
 CONCORD_E2E_UPSTREAM_KEY="$UPSTREAM_KEY" "$CONCORD" serve -c "$TMP/concord.yaml" --port 0 \
   >"$TMP/concord.out" 2>"$TMP/concord.log" &
 PIDS+=($!)
-CONCORD_PORT="$(wait_port "$TMP/concord.out" "${PIDS[-1]}" "concord serve")"
+CONCORD_PID=${PIDS[-1]}
+CONCORD_PORT="$(wait_port "$TMP/concord.out" "$CONCORD_PID" "concord serve")"
 echo "e2e: fake upstream on 127.0.0.1:$FAKE_PORT, concord on 127.0.0.1:$CONCORD_PORT"
+
+# A second gateway with every pack, the org policy and the detectors on, for the governance tests.
+REPO="$(cd "$HERE/../.." && pwd)"
+mkdir -p "$TMP/gov"
+cat >"$TMP/gov.yaml" <<GOVEOF
+gateway: { id: concord-e2e-gov, operator: "Concord e2e governance test" }
+listen: { address: 127.0.0.1, port: 0, workers: 1 }
+upstreams:
+  - { name: fake-eu, base_url: "http://127.0.0.1:${FAKE_PORT}/v1", region: EU, model_origin: US, models: [fake-echo] }
+  - { name: fake-cn, base_url: "http://127.0.0.1:${FAKE_PORT}/v1", region: CN, model_origin: CN, models: [fake-echo] }
+storage: { data_dir: ${TMP}/gov }
+policy: { vocabulary: ${REPO}/packs/vocabulary.yaml, packs: [${REPO}/packs, ${REPO}/examples/org-policy.yaml] }
+detect: { enabled: true }
+deployment: { use_case: [customer_service], user_facing: true }
+GOVEOF
+gov_key() { "$CONCORD" keys create --db "$TMP/gov/concord.db" "$@" 2>>"$TMP/keys.log"; }
+GOV_KEY_CN="$(gov_key --tenant cn-shop --jurisdictions CN --locale zh --roles global_processing_approved)"
+GOV_KEY_CN_STRICT="$(gov_key --tenant cn-strict --jurisdictions CN)"
+GOV_KEY_EU="$(gov_key --tenant eu-shop --jurisdictions EU)"
+GOV_KEY_SUSPENDED="$(gov_key --tenant cn-suspended --jurisdictions CN --roles suspended)"
+"$CONCORD" serve -c "$TMP/gov.yaml" --port 0 >"$TMP/gov.out" 2>"$TMP/gov.log" &
+PIDS+=($!)
+GOV_PORT="$(wait_port "$TMP/gov.out" "${PIDS[-1]}" "concord serve (governed)")"
+echo "e2e: governed concord (all packs, detectors on) on 127.0.0.1:$GOV_PORT"
 
 set +e
 (cd "$HERE" && CONCORD_URL="http://127.0.0.1:$CONCORD_PORT" CONCORD_KEY="$CONCORD_KEY" \
   FAKE_URL="http://127.0.0.1:$FAKE_PORT" UPSTREAM_KEY="$UPSTREAM_KEY" \
-  timeout 120 node --test --test-reporter=tap concord.test.mjs)
+  GOV_URL="http://127.0.0.1:$GOV_PORT" GOV_KEY_CN="$GOV_KEY_CN" GOV_KEY_CN_STRICT="$GOV_KEY_CN_STRICT" \
+  GOV_KEY_EU="$GOV_KEY_EU" GOV_KEY_SUSPENDED="$GOV_KEY_SUSPENDED" \
+  timeout 180 node --test --test-concurrency=1 --test-reporter=tap concord.test.mjs governance.test.mjs)
 status=$?
 set -e
 # The audit directory must not be empty after the exchanges above: a cheap cross-check that the
 # audit step ran (its format is tested by the unit tests).
 if [[ $status -eq 0 ]]; then
   concord_status=0
-  kill -TERM "${PIDS[-1]}" && wait "${PIDS[-1]}" 2>/dev/null || concord_status=$?
+  kill -TERM "$CONCORD_PID" && wait "$CONCORD_PID" 2>/dev/null || concord_status=$?
   if [[ $concord_status -ne 0 ]]; then
     echo "e2e: FAIL concord serve exited with status $concord_status on SIGTERM (graceful drain expects 0)" >&2
     status=1

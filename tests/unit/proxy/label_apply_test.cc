@@ -1,7 +1,12 @@
-// LabelApply: which notices go where, for JSON answers and SSE streams.
+// LabelApply: which notices go where, for JSON answers and SSE streams (provenance is covered
+// end to end in tests/e2e/governance.test.mjs).
 #include "proxy/label_apply.h"
 
 #include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <nlohmann/json.hpp>
 
 namespace concord::proxy {
@@ -11,7 +16,17 @@ struct Fixture {
   Principal principal;
   api::RequestView view;
   std::vector<RouteCandidate> candidates;
-  StepInput input() const { return {principal, view, candidates, 0, "en"}; }
+  config::Config config;
+  LabelApply step{config, nullptr};
+  StepInput input() const { return {principal, view, candidates, 0, "en", 1}; }
+
+  LabelResult labelBody(const Verdict& v, std::string& body) {
+    boost::asio::io_context io;
+    const StepInput in = input();  // the coroutine keeps a reference: it must outlive io.run()
+    auto done = boost::asio::co_spawn(io, step.labelBody(in, v, "up", body), boost::asio::use_future);
+    io.run();
+    return done.get();
+  }
 };
 
 constexpr std::string_view kAnswer =
@@ -29,8 +44,7 @@ TEST(LabelApply, StartAndEndNoticesWrapTheAnswer) {
   v.labels = {{"CN-LBL-4", "start", "AI-generated"}, {"ORG-1", "end", "Checked by ACME"},
               {"EU-AIA-50.1", "first_turn", "You are talking to an AI"}};
   std::string body(kAnswer);
-  LabelApply step;
-  const auto result = step.labelBody(f.input(), v, body);
+  const auto result = f.labelBody(v, body);
   EXPECT_EQ(contentOf(body), "AI-generated\n\nhello\n\nChecked by ACME");
   // first_turn does not apply on the third user turn, so its rule is not reported as met.
   EXPECT_EQ(result.rule_ids, (std::vector<std::string>{"CN-LBL-4", "ORG-1"}));
@@ -44,8 +58,7 @@ TEST(LabelApply, FirstTurnNoticeOnlyOnTheFirstTurnAndSharedTextsMerge) {
   v.labels = {{"EU-AIA-50.1", "first_turn", "You are talking to an AI"},
               {"KR-AIBA-31", "start", "You are talking to an AI"}};
   std::string body(kAnswer);
-  LabelApply step;
-  step.labelBody(f.input(), v, body);
+  f.labelBody(v, body);
   EXPECT_EQ(contentOf(body), "You are talking to an AI\n\nhello");
 }
 
@@ -55,12 +68,11 @@ TEST(LabelApply, EmbeddingsAndEmptyVerdictsAreLeftAlone) {
   Verdict v;
   v.labels = {{"CN-LBL-4", "start", "AI-generated"}};
   std::string body = R"({"data":[{"embedding":[0.1]}]})";
-  LabelApply step;
-  EXPECT_TRUE(step.labelBody(f.input(), v, body).rule_ids.empty());
+  EXPECT_TRUE(f.labelBody(v, body).rule_ids.empty());
   EXPECT_EQ(body, R"({"data":[{"embedding":[0.1]}]})");
-  EXPECT_EQ(step.labelStream(f.input(), v), nullptr);
+  EXPECT_EQ(f.step.labelStream(f.input(), v, "up"), nullptr);
   f.view.endpoint = api::Endpoint::kChatCompletions;
-  EXPECT_EQ(step.labelStream(f.input(), Verdict{}), nullptr);
+  EXPECT_EQ(f.step.labelStream(f.input(), Verdict{}, "up"), nullptr);
 }
 
 TEST(LabelApply, StreamGetsAnExtraChunkBeforeTheFirstContent) {
@@ -69,8 +81,7 @@ TEST(LabelApply, StreamGetsAnExtraChunkBeforeTheFirstContent) {
   f.view.user_turns = 1;
   Verdict v;
   v.labels = {{"CN-LBL-4", "start", "AI-generated"}};
-  LabelApply step;
-  auto stream = step.labelStream(f.input(), v);
+  auto stream = f.step.labelStream(f.input(), v, "up");
   ASSERT_NE(stream, nullptr);
   std::string before, after;
   stream->event(R"({"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}]})",
