@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= 2
 CONFIG ?= examples/concord.yaml
 
-.PHONY: deps test-deps build run test unit e2e bench clean
+.PHONY: deps test-deps build console run test unit e2e browser bench clean
 
 deps:
 	scripts/install-deps
@@ -19,8 +19,12 @@ $(BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j$(JOBS)
 
+# The web console the admin listener serves (console/dist).
+console:
+	cd console && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
 # Serves the example config on the embedded defaults; prints a key on first run.
-run: deps build
+run: deps build console
 	scripts/first-key $(BUILD)/concord $(CONFIG)
 	$(BUILD)/concord serve -c $(CONFIG)
 
@@ -30,9 +34,14 @@ unit: build
 e2e: build
 	tests/e2e/run.sh $(BUILD)/concord
 
+# The web console in Debian's Chromium (playwright-core): a held request approved in the inbox.
+browser: build
+	tests/browser/run.sh $(BUILD)/concord
+
 test: test-deps build
 	$(MAKE) unit
 	$(MAKE) e2e
+	$(MAKE) browser
 
 bench: test-deps build
 	bench/load/run.sh $(BUILD)/concord
