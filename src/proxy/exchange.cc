@@ -573,6 +573,10 @@ class Exchange {
     m.countRequest(record_.endpoint, status, record_.upstream, record_.tenant);
     m.total_latency.observe(total);
     m.overhead_latency.observe(record_.overhead_us);
+    if (endpoint_ == Endpoint::kMetrics || endpoint_ == Endpoint::kHealthz || endpoint_ == Endpoint::kReadyz)
+      return;
+    m.count("concord_decisions_total", "decision=\"" + record_.verdict + "\"");
+    for (const auto& rule : record_.rules) m.count("concord_rule_hits_total", "rule=\"" + rule.id + "\"");
   }
 
   // 9. audit: hands the record over (once); with a strict audit, waits until it is durable.
