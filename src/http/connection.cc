@@ -15,7 +15,9 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <sys/socket.h>
 
 #include "api/errors.h"
 #include "http/status_line.h"
@@ -116,6 +118,28 @@ class Connection final : public ConnectionControl,
 
   bool started() const override { return started_; }
   void closeAfterResponse() override { keep_alive_ = false; }
+
+  // Waits for the client's socket to become readable during the handler: end of stream (a
+  // zero-byte peek) means the client left; data means a pipelined request, left for later.
+  // Registering the wait costs no syscall (the socket is already in epoll, edge-triggered).
+  void watchClientGone(std::function<void()> on_gone) override {
+    on_gone_ = std::move(on_gone);
+    if (watching_) return;
+    watching_ = true;
+    const uint64_t generation = handler_generation_;
+    lowestSocket(stream_).async_wait(
+        tcp::socket::wait_read,
+        [self = this->shared_from_this(), generation](const beast::error_code& ec) {
+          self->watching_ = false;
+          if (ec || generation != self->handler_generation_ || !self->on_gone_) return;
+          char byte;
+          const auto n = ::recv(lowestSocket(self->stream_).native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+          if (n == 0) {
+            auto gone = std::move(self->on_gone_);
+            gone();
+          }
+        });
+  }
 
  private:
   void setDeadline(uint32_t ms) {
@@ -245,6 +269,12 @@ class Connection final : public ConnectionControl,
     in_handler_ = true;
     co_await (*worker_.handler)(request, *this);
     in_handler_ = false;
+    ++handler_generation_;  // a pending client watch now belongs to a finished request
+    on_gone_ = nullptr;
+    if (watching_) {
+      beast::error_code ignore;
+      lowestSocket(stream_).cancel(ignore);
+    }
     if (pending_head_) co_await endStream();  // a handler that began a stream must end it
     co_return keep_alive_;
   }
@@ -280,6 +310,9 @@ class Connection final : public ConnectionControl,
   bool started_ = false;
   bool pending_head_ = false;
   bool head_request_ = false;
+  bool watching_ = false;
+  uint64_t handler_generation_ = 0;
+  std::function<void()> on_gone_;
 };
 
 template <typename Stream>

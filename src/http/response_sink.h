@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <span>
 #include <string_view>
 
@@ -28,6 +29,10 @@ class ResponseSink {
   virtual bool started() const = 0;
   // Ask the connection to close after this response.
   virtual void closeAfterResponse() = 0;
+  // Calls `on_gone` (on the connection's thread) if the client closes its connection while the
+  // current request is being handled, so the exchange can cancel its upstream request. Only
+  // until the handler returns; a later call replaces an earlier one.
+  virtual void watchClientGone(std::function<void()> on_gone) = 0;
 };
 
 }  // namespace concord::http

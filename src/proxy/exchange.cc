@@ -213,10 +213,22 @@ class Exchange {
 
     // 7. forward and relay (8. label happens on the way out, inside the relay).
     ForwardRequest forward_request{api::upstreamPath(endpoint_), "POST", req_.body, view_.model,
-                                   view_.model_raw_begin, view_.model_raw_end};
+                                   view_.model_raw_begin, view_.model_raw_end,
+                                   UpstreamDeadline::create(worker_.io.get_executor())};
+    // A client that leaves cancels the upstream request (no tokens spent on nobody).
+    sink_.watchClientGone([deadline = forward_request.deadline] { deadline->cancelNow(); });
     upstream_ = co_await forward(worker_, *snapshot_, routes, forward_request, gw_.health(), gw_.metrics());
     upstream_nanos_ += upstream_.upstream_nanos;
     record_.attempts = upstream_.attempts;
+    if (forward_request.deadline->cancelled()) {
+      record_.error_code = "client_disconnected";
+      gw_.metrics().count("concord_client_disconnects_total", "");
+      if (upstream_.connection) upstream_.connection->close();
+      releaseConnection(upstream_);
+      account(499);  // nginx's "client closed request"
+      co_await commit();
+      co_return;
+    }
     if (!upstream_.connection) {
       const int status = upstream_.error_code == "upstream_timeout" ? 504 : 502;
       co_return reject({status, "upstream_error", upstream_.error_code, upstream_.error_message});

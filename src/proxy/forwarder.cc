@@ -123,9 +123,9 @@ asio::awaitable<ForwardOutcome> forward(WorkerContext& worker, const Snapshot& s
   std::string rewritten;  // body with the upstream's model name, when an alias differs
   std::string last_reason;
   bool any_timeout = false;
-  out.deadline = UpstreamDeadline::create(worker.io.get_executor());
+  out.deadline = request.deadline ? request.deadline : UpstreamDeadline::create(worker.io.get_executor());
 
-  for (size_t r = 0; out.attempts < max_attempts; r = (r + 1) % routes.size()) {
+  for (size_t r = 0; out.attempts < max_attempts && !out.deadline->cancelled(); r = (r + 1) % routes.size()) {
     const RouteCandidate& route = *routes[r];
     const auto& u = *route.upstream;
     auto& state = worker.upstream(u);

@@ -23,6 +23,7 @@ struct ForwardRequest {
   std::string_view model;         // as the client named it
   uint32_t model_raw_begin = 0;   // where the model string sits in `body`, for aliases
   uint32_t model_raw_end = 0;
+  std::shared_ptr<UpstreamDeadline> deadline;  // the caller's, so it can cancel (client gone)
 };
 
 struct ForwardOutcome {

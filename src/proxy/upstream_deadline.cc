@@ -11,7 +11,17 @@ std::shared_ptr<UpstreamDeadline> UpstreamDeadline::create(asio::any_io_executor
   return std::shared_ptr<UpstreamDeadline>(new UpstreamDeadline(std::move(executor)));
 }
 
+void UpstreamDeadline::cancelNow() {
+  cancelled_ = true;
+  if (connection_) connection_->close();
+  disarm();
+}
+
 void UpstreamDeadline::arm(UpstreamConnection* connection, uint32_t ms) {
+  if (cancelled_) {  // the client is gone: no new upstream work
+    connection->close();
+    return;
+  }
   connection_ = connection;
   expired_ = false;
   deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);

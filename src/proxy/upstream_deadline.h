@@ -20,6 +20,9 @@ class UpstreamDeadline : public std::enable_shared_from_this<UpstreamDeadline> {
   // Stops guarding; the connection may be reused.
   void disarm();
   bool expired() const { return expired_; }
+  // The client left: close the guarded connection now and refuse further arming.
+  void cancelNow();
+  bool cancelled() const { return cancelled_; }
 
  private:
   explicit UpstreamDeadline(asio::any_io_executor executor) : timer_(std::move(executor)) {}
@@ -30,6 +33,7 @@ class UpstreamDeadline : public std::enable_shared_from_this<UpstreamDeadline> {
   UpstreamConnection* connection_ = nullptr;
   bool watching_ = false;
   bool expired_ = false;
+  bool cancelled_ = false;
 };
 
 }  // namespace concord::proxy
