@@ -343,6 +343,7 @@ class RecordingSink final : public http::ResponseSink {
   }
   bool started() const override { return status != 0; }
   void closeAfterResponse() override {}
+  void watchClientGone(std::function<void()>) override {}
 };
 
 TEST_F(AdminApiTest, StreamDeliversNewApprovalsAndEndsWhenTheClientLeaves) {
