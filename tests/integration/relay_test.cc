@@ -30,7 +30,12 @@ TEST(Relay, NonStreamingChatIsRelayedWithConcordHeadersAndAudited) {
   auto r = TestClient::request(gw.port(), "POST", "/v1/chat/completions", gw.key(), body);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(r->body, up.chatCompletionJson("gpt-test"));  // byte for byte
+  // The upstream's answer, unchanged apart from Concord's own `concord` member (provenance).
+  auto answer = parseJson(r->body);
+  ASSERT_TRUE(answer.is_object()) << r->body;
+  answer.erase("concord");
+  EXPECT_EQ(answer, parseJson(up.chatCompletionJson("gpt-test")));
+  EXPECT_TRUE(r->body.starts_with(up.chatCompletionJson("gpt-test").substr(0, 200)));
   EXPECT_EQ(r->header("content-type"), "application/json");
   const std::string id = r->header("x-concord-request-id");
   EXPECT_TRUE(id.starts_with("cx-")) << id;
@@ -206,7 +211,13 @@ TEST(Relay, StreamUsageIsAudited) {
   const auto data = sseData(r->body);
   ASSERT_GE(data.size(), 3u);
   EXPECT_EQ(data.back(), "[DONE]");
-  EXPECT_EQ(parseJson(data[data.size() - 2])["usage"]["total_tokens"], 19);
+  bool usage_relayed = false;
+  for (const auto& d : data) {
+    const auto j = parseJson(d);
+    if (j.is_object() && j.contains("usage") && j["usage"].is_object())
+      usage_relayed = usage_relayed || j["usage"].value("total_tokens", 0) == 19;
+  }
+  EXPECT_TRUE(usage_relayed) << r->body;
   const auto rec = gw.waitAuditRecord(r->header("x-concord-request-id"));
   ASSERT_TRUE(rec.is_object());
   EXPECT_EQ(rec["stream"], true);
