@@ -67,6 +67,16 @@ std::unique_ptr<admin::AdminApi> makeAdminApi(GatewaySetup& setup, admin::AdminT
 }  // namespace
 
 int runServe(int argc, char** argv) {
+  // Signals are taken synchronously by the main thread (sigwait below). Blocked before any
+  // thread exists (the audit writer, the signer, workers), so every thread inherits the mask
+  // and none can die of a SIGHUP or SIGTERM.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"Run the Concord gateway", "concord serve"};
   std::string config_path = "examples/concord.yaml";
   bool check_only = false;
@@ -102,14 +112,6 @@ int runServe(int argc, char** argv) {
   }
   auto& gw = setup.value()->gateway();
 
-  // Signals are taken synchronously by this thread; workers never see them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
 
   http::ListenerOptions options;
   const auto& l = config->listen;

@@ -117,15 +117,17 @@ bool parseBaseUrl(UpstreamConfig& u) {
   std::string_view authority = url.substr(0, slash);
   u.path_prefix = slash == std::string_view::npos ? "" : std::string(url.substr(slash));
   while (!u.path_prefix.empty() && u.path_prefix.back() == '/') u.path_prefix.pop_back();
+  // "[::1]:9000": the port follows the closing bracket; "host:9000": the last colon.
+  const auto bracket = authority.rfind(']');
   const auto colon = authority.rfind(':');
-  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
     u.host = std::string(authority.substr(0, colon));
     u.port = std::string(authority.substr(colon + 1));
   } else {
     u.host = std::string(authority);
     u.port = u.tls ? "443" : "80";
   }
-  if (u.host.size() > 2 && u.host.front() == '[') u.host = u.host.substr(1, u.host.size() - 2);
+  if (u.host.size() > 2 && u.host.front() == '[' && u.host.back() == ']') u.host = u.host.substr(1, u.host.size() - 2);
   return !u.host.empty() && !u.port.empty();
 }
 

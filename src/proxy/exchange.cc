@@ -77,6 +77,8 @@ class Exchange {
     id_ = id;
   }
 
+  ~Exchange() { worker_.returnParser(std::move(parser_)); }
+
   asio::awaitable<void> run() {
     gw_.metrics().in_flight.fetch_add(1, std::memory_order_relaxed);
     co_await steps();
@@ -132,7 +134,8 @@ class Exchange {
     if (!isJson(req_.content_type))
       co_return reject({415, "invalid_request_error", "unsupported_media_type",
                                "Content-Type must be application/json"});
-    auto view = worker_.parser.parse(endpoint_, req_.body);
+    parser_ = worker_.takeParser();  // this exchange's own: the view points into it
+    auto view = parser_->parse(endpoint_, req_.body);
     if (!view) co_return reject(api::badRequest(view.error().message, view.error().code));
     view_ = std::move(view.value());
     record_.model = std::string(view_.model);
@@ -205,7 +208,7 @@ class Exchange {
         vault_ = std::move(redaction.vault);
         if (record_.verdict == "allow") record_.verdict = "redact";
         gw_.metrics().count("concord_redactions_total", "", redaction.redacted);
-        auto reparsed = worker_.parser.parse(endpoint_, req_.body);  // spans moved
+        auto reparsed = parser_->parse(endpoint_, req_.body);  // spans moved
         if (!reparsed) co_return reject({500, "server_error", "redaction_failed", reparsed.error().message});
         view_ = std::move(reparsed.value());
       }
@@ -246,7 +249,7 @@ class Exchange {
     const auto& u = *upstream_.route->upstream;
     std::string body;
     if (const auto len = conn.header("Content-Length"); !len.empty()) body.reserve(std::stoull(std::string(len)));
-    upstream_.deadline->arm(&conn, u.total_timeout_ms);
+    upstream_.deadline->arm(&conn, std::min(u.total_timeout_ms, snapshot_->config->limits.total_timeout_ms));
     const int64_t t0 = nowNanos();
     std::string_view piece;
     boost::beast::error_code ec;
@@ -284,7 +287,7 @@ class Exchange {
   asio::awaitable<void> relayStream(const std::string& content_type) {
     auto& conn = *upstream_.connection;
     const auto& u = *upstream_.route->upstream;
-    upstream_.deadline->arm(&conn, u.total_timeout_ms);
+    upstream_.deadline->arm(&conn, std::min(u.total_timeout_ms, snapshot_->config->limits.total_timeout_ms));
     // 8. label: a labeller sees every event; without one, events pass as they came.
     auto labeller = upstream_.status < 300 ? snapshot_->steps.label->labelStream(input(), verdict_, u.name) : nullptr;
     const auto overhead = std::to_string(overheadMicros());
@@ -367,6 +370,7 @@ class Exchange {
       }
     }
     if (stop_watch) stop_watch->cancel();
+    if (upstream_.deadline->cancelled()) client_gone = true;  // the connection saw the client leave
     const bool stopped = stop_watch && stop_watch->stopped();
     const bool broken = ec || !conn.bodyDone() || (!saw_done && upstream_.status < 300 && !client_gone);
     if (client_gone || broken) {
@@ -635,6 +639,7 @@ class Exchange {
   int64_t upstream_nanos_ = 0;
   Endpoint endpoint_ = Endpoint::kUnknown;
   Principal principal_;
+  std::unique_ptr<api::RequestParser> parser_;  // lent by the worker; holds view_'s bytes
   api::RequestView view_;
   std::string language_;
   Verdict verdict_;

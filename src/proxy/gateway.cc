@@ -41,6 +41,17 @@ WorkerContext::WorkerContext(boost::asio::io_context& io_context)
                          boost::asio::ssl::context::no_tlsv1 | boost::asio::ssl::context::no_tlsv1_1);
 }
 
+std::unique_ptr<api::RequestParser> WorkerContext::takeParser() {
+  if (idle_parsers.empty()) return std::make_unique<api::RequestParser>();
+  auto parser = std::move(idle_parsers.back());
+  idle_parsers.pop_back();
+  return parser;
+}
+
+void WorkerContext::returnParser(std::unique_ptr<api::RequestParser> parser) {
+  if (parser && idle_parsers.size() < 256) idle_parsers.push_back(std::move(parser));
+}
+
 UpstreamWorkerState& WorkerContext::upstream(const config::UpstreamConfig& u) {
   auto& state = upstreams[u.name + '\n' + u.base_url];
   if (!state.pool) state.pool = std::make_unique<UpstreamPool>(u.pool_size);

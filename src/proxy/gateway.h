@@ -68,7 +68,11 @@ struct UpstreamWorkerState {
 struct WorkerContext {
   explicit WorkerContext(boost::asio::io_context& io);
   boost::asio::io_context& io;
-  api::RequestParser parser;
+  // Parsers lent to exchanges for their whole life: a request view points into its parser, and
+  // another exchange on this worker may parse while this one waits on its upstream.
+  std::vector<std::unique_ptr<api::RequestParser>> idle_parsers;
+  std::unique_ptr<api::RequestParser> takeParser();
+  void returnParser(std::unique_ptr<api::RequestParser> parser);
   boost::asio::ssl::context tls_client;
   // Keyed by upstream name + base URL, so a reload that changes an upstream starts afresh.
   std::unordered_map<std::string, UpstreamWorkerState> upstreams;

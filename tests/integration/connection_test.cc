@@ -112,7 +112,7 @@ TEST(Connection, StalePooledUpstreamConnectionIsReplacedWithoutCountingAnAttempt
 // exchange its own padded body buffer and unescape storage (e.g. RequestParser::parse into a
 // per-exchange ParsedBody owning both), or copy what is used after the first co_await.
 // Enable with the fix (it passed before the label step started awaiting the signer).
-TEST(Connection, DISABLED_ConcurrentClientsOnTwoWorkersAreAllServedAndAudited) {
+TEST(Connection, ConcurrentClientsOnTwoWorkersAreAllServedAndAudited) {
   FakeUpstream up("alpha");
   GatewayOptions o = oneUpstream(up);
   o.workers = 2;

@@ -275,7 +275,7 @@ TEST(ServeProcess, ReadyzNamesTheDownUpstreamAndRequestsGetA502) {
 // reload, or not yet looping) is delivered to that thread and its default action kills the
 // process: no reload, no drain, no audit flush. Fix: block the three signals at the top of
 // runServe, before any thread is created. Enable this test with the fix.
-TEST(ServeProcess, DISABLED_RapidSignalsDoNotKillTheProcess) {
+TEST(ServeProcess, RapidSignalsDoNotKillTheProcess) {
   FakeUpstream up("alpha");
   TempDir dir;
   const std::string data_dir = dir.file("data");

@@ -85,7 +85,7 @@ TEST(ConfigLoader, BaseUrlForms) {
 // (host "::1]:900", port "80"): the port is only split off when the authority has no ']'.
 // Fix: split at the last ':' when it comes after the last ']' (or there is no ']'), then strip
 // the brackets. Enable with the fix.
-TEST(ConfigLoader, DISABLED_Ipv6LiteralWithPort) {
+TEST(ConfigLoader, Ipv6LiteralWithPort) {
   std::string y = kMinimal;
   y.replace(y.find("http://127.0.0.1:11434/v1"), 25, "\"http://[::1]:9000/v1\"");
   auto c = parseConfig(y, "t.yaml");
