@@ -48,7 +48,7 @@ out.push('');
 const debian = tryRun('cat /etc/debian_version');
 out.push(`- **Machine:** ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} vCPU, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Debian ${debian}; ${tryRun('nginx -v 2>&1').replace('nginx version: ', '')}, ${tryRun('wrk -v 2>&1 | head -1').split(' [')[0]}.`);
 out.push(`- **Command:** \`${env.BENCH_COMMAND}\`; wrk on CPU 0, upstream and system under test on CPU 1.`);
-out.push(`- **Concord:** ${env.BENCH_CONCORD_COMMIT}, \`workers: 1\`, audit on (durability batched; ${(Number(env.BENCH_AUDIT_BYTES) / 2 ** 20).toFixed(1)} MiB of audit written), detectors ${env.BENCH_DETECT || "off"}, pass-through policy and label steps.`);
+out.push(`- **Concord:** ${env.BENCH_CONCORD_COMMIT}, \`workers: 1\`, audit on (durability batched; ${(Number(env.BENCH_AUDIT_BYTES) / 2 ** 20).toFixed(1)} MiB of audit written), detectors ${env.BENCH_DETECT || "off"}, signed provenance ${env.BENCH_PROVENANCE === "true" ? "on" : "off"}, pass-through policy and label steps.`);
 const shared = Math.max(...rows.map((r) => r.others_pct)) >= 10;
 out.push(`- **Load average (1/5/15 min) before → after:** ${env.BENCH_LOAD}. The last column shows how much of CPU 1 our processes and other work used during each run. ${shared
   ? '**CPU 1 was shared with other work in this run, so 1/RPS is not the cost of a request: the process-CPU columns are the valid measure, and latencies include scheduling delays.**'

@@ -5,7 +5,7 @@
 # Starts, on 127.0.0.1 only: a fake upstream (nginx, upstream.conf.in: a 643-byte chat.completion
 # and a chunked 21-event SSE stream), an nginx reverse proxy (proxy.conf.in) and `concord serve`
 # (workers: 1, audit on, a key created beforehand, detectors off as in the issue's "pass-through
-# steps" target; BENCH_DETECT=true turns them on). The upstream and the system under test are
+# steps" target; BENCH_DETECT=true turns them on, BENCH_PROVENANCE=true the signed provenance). The upstream and the system under test are
 # pinned to CPU 1, wrk to CPU 0, so CPU 1 is the bottleneck and 1e6/RPS is the CPU-µs per request
 # on CPU 1; (that − direct's) is the proxy's own cost. Also samples the CPU time of each process
 # (/proc/<pid>/task/*/schedstat), which stays meaningful when other work shares the machine.
@@ -132,6 +132,8 @@ upstreams:
     models: [bench-sse]
 detect:
   enabled: ${BENCH_DETECT:-false}
+provenance:
+  enabled: ${BENCH_PROVENANCE:-false}
 storage:
   data_dir: ${TMP}/data
 audit:
@@ -273,7 +275,7 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 audit_bytes=$(du -sb "$TMP/data/audit" 2>/dev/null | cut -f1 || echo 0)
 section="$TMP/section.md"
-BENCH_DETECT="$([[ ${BENCH_DETECT:-false} == true ]] && echo on || echo off)" BENCH_TSV="$TSV" BENCH_LOAD="$LOAD_BEFORE → $LOAD_AFTER" BENCH_AUDIT_BYTES="$audit_bytes" \
+BENCH_DETECT="$([[ ${BENCH_DETECT:-false} == true ]] && echo on || echo off)" BENCH_PROVENANCE="${BENCH_PROVENANCE:-false}" BENCH_TSV="$TSV" BENCH_LOAD="$LOAD_BEFORE → $LOAD_AFTER" BENCH_AUDIT_BYTES="$audit_bytes" \
   BENCH_COMMAND="bench/load/run.sh ${1} (nice ${NICE}; wrk -t1 -c16 -d${SECONDS_C16}s and -c1 -d${SECONDS_C1}s --latency -s bench/load/post.lua)" \
   BENCH_CONCORD_COMMIT="HEAD $(git -C "$ROOT" log -1 --format='%h' 2>/dev/null || echo '?'), binary built $(date -u -r "$CONCORD" '+%Y-%m-%d %H:%M UTC')" \
   BENCH_CLK_TCK="$(getconf CLK_TCK)" node "$HERE/report.mjs" >"$section"
