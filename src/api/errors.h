@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+
+#include "common/json_escape.h"
 #include <string_view>
 
 namespace concord::api {
@@ -19,8 +21,7 @@ std::string errorBody(const ApiError& error);
 // Same, with extra members inside "error" (already-serialised JSON values), e.g. rule ids.
 std::string errorBody(const ApiError& error, std::string_view extra_members_json);
 
-// Appends `text` to `out` as the inside of a JSON string literal (no quotes).
-void appendJsonEscaped(std::string& out, std::string_view text);
+using concord::appendJsonEscaped;  // common/json_escape.h
 
 // Helpers for the errors every layer answers.
 ApiError badRequest(std::string message, std::string_view code = "invalid_request");

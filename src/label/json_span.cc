@@ -195,31 +195,6 @@ std::string JsonSpans::str(uint32_t i) const {
   return out;
 }
 
-void appendJsonEscaped(std::string& out, std::string_view s) {
-  static const char* kHex = "0123456789abcdef";
-  size_t plain = 0;  // start of the pending run of bytes that need no escaping
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.substr(plain, i - plain));
-    plain = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
-  }
-  out.append(s.substr(plain));
-}
-
 bool decodeJsonString(std::string_view in, std::string& out) {
   out.reserve(out.size() + in.size());
   for (size_t i = 0; i < in.size(); ++i) {

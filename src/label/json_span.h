@@ -7,6 +7,8 @@
 // Plain value type; one thread at a time per instance.
 #pragma once
 
+#include "common/json_escape.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -55,7 +57,7 @@ class JsonSpans {
 };
 
 // Appends `s` as the inside of a JSON string (no quotes), escaping ", \ and controls.
-void appendJsonEscaped(std::string& out, std::string_view s);
+using concord::appendJsonEscaped;  // common/json_escape.h
 // Decodes the inside of a JSON string literal (no quotes) to UTF-8; false if malformed.
 bool decodeJsonString(std::string_view in, std::string& out);
 
