@@ -66,8 +66,27 @@ struct RequestParser::Impl {
     return SegmentRole::kOther;
   }
 
-  // messages: [{role, content, tool_calls?}, ...]. Role may come after content, so the
-  // message's segments are re-labelled once its role is known.
+  // One message object {role, content | output, ...}. Role may come after content, so the
+  // message's segments are re-labelled once its role is known (`role` when it has none).
+  simdjson::error_code addMessage(od::object message, uint16_t index, SegmentRole role) {
+    const size_t first = view.segments.size();
+    for (auto field : message) {
+      std::string_view key;
+      if (auto err = field.unescaped_key().get(key)) return err;
+      if (key == "role") {
+        std::string_view r;
+        if (auto err = field.value().get_string().get(r)) return err;
+        role = roleOf(r);
+      } else if (key == "content" || key == "output") {  // output: responses' tool results
+        if (auto err = addContent(field.value(), SegmentRole::kOther, index)) return err;
+      }
+    }
+    for (size_t i = first; i < view.segments.size(); ++i) view.segments[i].role = role;
+    if (role == SegmentRole::kUser) ++view.user_turns;
+    return simdjson::SUCCESS;
+  }
+
+  // messages: [{role, content, tool_calls?}, ...].
   simdjson::error_code addMessages(od::value messages) {
     od::array array;
     if (auto err = messages.get_array().get(array)) return err;
@@ -75,22 +94,7 @@ struct RequestParser::Impl {
     for (auto item : array) {
       od::object message;
       if (auto err = item.get_object().get(message)) return err;
-      const size_t first = view.segments.size();
-      SegmentRole role = SegmentRole::kOther;
-      for (auto field : message) {
-        std::string_view key;
-        if (auto err = field.unescaped_key().get(key)) return err;
-        if (key == "role") {
-          std::string_view r;
-          if (auto err = field.value().get_string().get(r)) return err;
-          role = roleOf(r);
-        } else if (key == "content") {
-          if (auto err = addContent(field.value(), SegmentRole::kOther, index)) return err;
-        }
-      }
-      for (size_t i = first; i < view.segments.size(); ++i) view.segments[i].role = role;
-      if (role == SegmentRole::kUser) ++view.user_turns;
-      ++index;
+      if (auto err = addMessage(message, index++, SegmentRole::kOther)) return err;
     }
     return simdjson::SUCCESS;
   }
@@ -117,21 +121,7 @@ struct RequestParser::Impl {
       } else if (it == od::json_type::object) {
         od::object message;
         if (auto err = v.get_object().get(message)) return err;
-        const size_t first = view.segments.size();
-        SegmentRole mrole = SegmentRole::kUser;
-        for (auto field : message) {
-          std::string_view key;
-          if (auto err = field.unescaped_key().get(key)) return err;
-          if (key == "role") {
-            std::string_view r;
-            if (auto err = field.value().get_string().get(r)) return err;
-            mrole = roleOf(r);
-          } else if (key == "content" || key == "output") {
-            if (auto err = addContent(field.value(), SegmentRole::kOther, index)) return err;
-          }
-        }
-        for (size_t i = first; i < view.segments.size(); ++i) view.segments[i].role = mrole;
-        if (mrole == SegmentRole::kUser) ++view.user_turns;
+        if (auto err = addMessage(message, index, SegmentRole::kUser)) return err;
       }
       ++index;
     }
