@@ -31,41 +31,18 @@ fi
 
 TMP="$(mktemp -d -t concord-browser.XXXXXX)"
 PIDS=()
+# shellcheck source=../lib/processes.sh
+source "$HERE/../lib/processes.sh"
 cleanup() {
   local rc=$?
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ $rc -ne 0 ]]; then
-    for log in "$TMP"/*.log; do
-      [[ -f "$log" ]] || continue
-      echo "---- $(basename "$log") (last 40 lines) ----" >&2
-      tail -n 40 "$log" >&2
-    done
-  fi
+  stop_pids
+  [[ $rc -eq 0 ]] || dump_logs 40
   rm -rf "$TMP"
   exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Waits (bounded) for a process to print `listening <port>` into its stdout file; echoes the port.
-wait_port() {
-  local file=$1 pid=$2 what=$3
-  for _ in $(seq 600); do  # 60 s: loading every pack and compiling the detectors is slow on a busy machine
-    if [[ -s "$file" ]] && grep -q '^listening [0-9]' "$file"; then
-      awk '/^listening [0-9]/ { print $2; exit }' "$file"
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || { echo "browser: $what exited before listening" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "browser: $what did not report a port within 60 s" >&2
-  return 1
-}
 
 echo "browser: npm ci (playwright-core, openai; pinned in tests/browser/package-lock.json)"
 (cd "$HERE" && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
