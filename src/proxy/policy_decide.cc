@@ -1,5 +1,6 @@
 #include "proxy/policy_decide.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace concord::proxy {
@@ -64,9 +65,15 @@ Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>&
     verdict.redactions.push_back({std::string(r.rule_id), r.kinds ? *r.kinds : std::vector<std::string>{},
                                   policy::redactModeName(r.mode)});
   const std::string_view language = in.principal.locale.empty() ? in.language : in.principal.locale;
-  for (const auto& l : decision.labels)
+  // A tenant may waive a visible label only where its rule says `waivable` (e.g. China's
+  // labelling measures with the content logged); the machine-readable layer is never waived.
+  const bool tenant_waives = std::find(in.principal.roles.begin(), in.principal.roles.end(),
+                                       "label_waived") != in.principal.roles.end();
+  for (const auto& l : decision.labels) {
+    if (tenant_waives && l.waivable) continue;
     verdict.labels.push_back({std::string(l.rule_id), policy::placementName(l.placement),
                               std::string(l.textFor(language))});
+  }
   return verdict;
 }
 

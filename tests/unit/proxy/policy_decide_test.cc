@@ -66,3 +66,46 @@ TEST(PolicyDecide, PersonalDataIsRoutedToTheEuUpstreamOnly) {
 
 }  // namespace
 }  // namespace concord::proxy
+
+namespace concord::proxy {
+namespace {
+
+std::shared_ptr<PolicyDecide> decideWithAllPacks() {
+  auto config = config::parseConfig(
+      "upstreams:\n"
+      "  - { name: cn, base_url: 'http://127.0.0.1:1/v1', region: CN, model_origin: CN, models: [m] }\n"
+      "policy: { vocabulary: " + kRepo + "/packs/vocabulary.yaml, packs: [" + kRepo + "/packs] }\n"
+      "deployment: { use_case: [customer_service], user_facing: true }\n",
+      "inline.yaml");
+  EXPECT_TRUE(config.ok()) << config.error().message;
+  auto decide = PolicyDecide::create(*config.value());
+  EXPECT_TRUE(decide.ok()) << decide.error().message;
+  return decide.value();
+}
+
+bool hasLabel(const Verdict& v, std::string_view rule) {
+  for (const auto& l : v.labels)
+    if (l.rule_id == rule) return true;
+  return false;
+}
+
+TEST(PolicyDecide, ATenantWaivesOnlyWaivableVisibleLabels) {
+  auto decide = decideWithAllPacks();
+  Exchange x;
+  x.principal.tenant = "t";
+  x.principal.jurisdictions = {"CN"};
+  x.view.endpoint = api::Endpoint::kChatCompletions;
+  x.view.model = "m";
+  x.view.user_turns = 1;
+  const auto labelled = decide->decide(x.input(), {});
+  ASSERT_TRUE(hasLabel(labelled, "CN-LBL-4"));
+  x.principal.roles = {"label_waived"};
+  const auto waived = decide->decide(x.input(), {});
+  EXPECT_FALSE(hasLabel(waived, "CN-LBL-4"));  // waivable: true in cn-genai.yaml
+  size_t kept = 0;
+  for (const auto& l : labelled.labels) kept += hasLabel(waived, l.rule_id) ? 1 : 0;
+  EXPECT_LT(kept, labelled.labels.size());
+}
+
+}  // namespace
+}  // namespace concord::proxy
