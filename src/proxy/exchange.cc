@@ -62,6 +62,7 @@ std::string streamErrorEvent(std::string_view code, std::string_view message) {
 
 // A default argument that is not a temporary (GCC 12 mishandles temporaries in co_await).
 const std::vector<std::pair<std::string, std::string>> kNoHeaders;
+const std::vector<RouteCandidate> kNoCandidates;
 
 class Exchange {
  public:
@@ -143,7 +144,8 @@ class Exchange {
     if (!principal_.mayUseModel(record_.model))
       co_return reject({403, "invalid_request_error", "model_not_allowed",
                                "this key may not use model '" + record_.model + "'"});
-    const auto& candidates = snapshot_->router->candidatesFor(view_.model);
+    candidates_ = &snapshot_->router->candidatesFor(view_.model);  // looked up once
+    const auto& candidates = *candidates_;
     if (candidates.empty())
       co_return reject(api::notFound("model '" + record_.model + "' is not served here",
                                             "model_not_found"));
@@ -569,7 +571,7 @@ class Exchange {
   }
 
   StepInput input() const {
-    return {principal_, view_, snapshot_->router->candidatesFor(view_.model), record_.time_micros,
+    return {principal_, view_, *candidates_, record_.time_micros,
             language_, snapshot_->generation};
   }
 
@@ -642,6 +644,7 @@ class Exchange {
   std::unique_ptr<api::RequestParser> parser_;  // lent by the worker; holds view_'s bytes
   api::RequestView view_;
   std::string language_;
+  const std::vector<RouteCandidate>* candidates_ = &kNoCandidates;  // of the requested model
   Verdict verdict_;
   std::unique_ptr<detect::PseudonymVault> vault_;  // pseudonyms given to the upstream, if any
   ForwardOutcome upstream_;
