@@ -42,7 +42,7 @@ struct Evaluator {
     }
     const FactDef& f = p.vocabulary().facts[static_cast<size_t>(pr.fact)];
     auto it = facts.find(f.name);
-    if (it == facts.end() || pr.kind == PredKind::kFinding) {
+    if (it == facts.end() || pr.kind == PredKind::kFinding || pr.kind == PredKind::kToolCall) {
       unknown->insert(f.name);
       return Tri::kUnknown;
     }

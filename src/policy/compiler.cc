@@ -198,6 +198,55 @@ int Compiler::compilePredicate(const RawPredicate& raw, const FactDef& fact) {
       p.key = fact.name + ": [" + join(p.values) + "]" + buf;
       break;
     }
+    case FactType::kToolCalls: {
+      // "transfer_*" | { name: [...], argument: amount, gte: 1000 } | { argument: "*", matches: [...] }
+      p.kind = PredKind::kToolCall;
+      if (v.IsScalar() || v.IsSequence()) {
+        auto names = stringsOf(v, file, d_, "name");
+        if (!names || names->empty()) return -1;
+        p.values = *names;
+      } else if (v.IsMap()) {
+        for (const auto& kv : v) {
+          const std::string k = kv.first.Scalar();
+          if (k == "name") {
+            auto names = stringsOf(kv.second, file, d_, "name");
+            if (!names || names->empty()) return -1;
+            p.values = *names;
+          } else if (k == "argument" && kv.second.IsScalar()) {
+            p.argument = kv.second.Scalar();
+          } else if (k == "matches" || k == "not_matches") {
+            auto pats = stringsOf(kv.second, file, d_, k.c_str());
+            if (!pats || pats->empty()) return -1;
+            for (auto& x : *pats) {
+              std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return std::tolower(c); });
+              (k == "matches" ? p.argument_values : p.argument_excludes).push_back(x);
+            }
+          } else if ((k == "gt" || k == "gte" || k == "lt" || k == "lte") && kv.second.IsScalar()) {
+            auto x = parseNumber(kv.second.Scalar());
+            if (!x) return mismatch("`" + kv.second.Scalar() + "` is not a number");
+            p.numeric = true;
+            if (k[0] == 'g') p.lo = *x, p.lo_incl = k == "gte";
+            else p.hi = *x, p.hi_incl = k == "lte";
+          } else {
+            return mismatch("unknown key `" + k + "` (name, argument, matches, not_matches, gt, gte, lt, lte)");
+          }
+        }
+      } else {
+        return mismatch("expected a tool name pattern or { name, argument, matches | gt/gte/lt/lte }");
+      }
+      if (p.values.empty()) p.values = {"*"};
+      if ((p.numeric || !p.argument_values.empty() || !p.argument_excludes.empty()) && p.argument.empty())
+        return mismatch("`matches`, `not_matches` and ranges need the `argument` they test");
+      std::sort(p.values.begin(), p.values.end());
+      std::sort(p.argument_values.begin(), p.argument_values.end());
+      std::sort(p.argument_excludes.begin(), p.argument_excludes.end());
+      char buf[128] = "";
+      if (p.numeric)
+        std::snprintf(buf, sizeof buf, " %s%.17g,%.17g%s", p.lo_incl ? "[" : "(", p.lo, p.hi, p.hi_incl ? "]" : ")");
+      p.key = fact.name + ": [" + join(p.values) + "] " + p.argument + " [" + join(p.argument_values) + "] not [" +
+              join(p.argument_excludes) + "]" + buf;
+      break;
+    }
   }
   return intern(std::move(p));
 }
@@ -478,8 +527,10 @@ void Compiler::addPack(RawPack& pack) {
     compileConjunction(raw.when, rule.preds);
     std::sort(rule.preds.begin(), rule.preds.end());
     rule.preds.erase(std::unique(rule.preds.begin(), rule.preds.end()), rule.preds.end());
-    for (int id : rule.preds)
+    for (int id : rule.preds) {
       if (anyRoute(id)) rule.candidate_scoped = true;
+      if (p_.preds_[static_cast<size_t>(id)].kind == PredKind::kToolCall) rule.on_answer = true;
+    }
     rule.enabled = (rule.confidence != "U" || enable_unverified_) &&
                    rule.status != "repealed" && rule.status != "enjoined";
     rule.index = static_cast<int>(p_.rules_.size());
@@ -522,6 +573,7 @@ void Compiler::finish() {
         break;
       case PredKind::kRange: P.ranges_[static_cast<size_t>(p.fact)].push_back(id); break;
       case PredKind::kFinding: P.finding_preds_.push_back(id); break;
+      case PredKind::kToolCall: P.tool_preds_.push_back(id); break;
       case PredKind::kNot: P.not_preds_.push_back(id); break;
     }
   }
@@ -531,6 +583,7 @@ void Compiler::finish() {
     r.mask.assign(m.begin(), m.end());
     if (!r.enabled) continue;
     if (r.runtime) P.runtime_rules_.push_back(r.index);
+    if (r.runtime && r.on_answer) P.has_answer_rules_ = true;
     else P.assess_rules_.push_back(r.index);
   }
   std::stable_sort(P.runtime_rules_.begin(), P.runtime_rules_.end(), [&](int a, int b) {
@@ -560,7 +613,7 @@ void Compiler::finish() {
         P.buckets_.push_back(Program::Bucket{anchor, static_cast<uint32_t>(P.hot_.size()), static_cast<uint32_t>(P.hot_.size())});
       P.buckets_.back().end++;
       Program::HotRule h{r.from_day, r.until_day, static_cast<uint32_t>(P.hot_masks_.size()), 0,
-                         static_cast<uint32_t>(i), r.candidate_scoped, r.runtime};
+                         static_cast<uint32_t>(i), r.candidate_scoped, r.runtime, r.on_answer};
       P.hot_masks_.insert(P.hot_masks_.end(), r.mask.begin(), r.mask.end());
       h.mask_end = static_cast<uint32_t>(P.hot_masks_.size());
       P.hot_.push_back(h);

@@ -115,6 +115,26 @@ void emitPred(YAML::Emitter& e, const Program& p, int id, const std::vector<std:
       e << YAML::EndSeq << YAML::Key << "min_score" << YAML::Value << pr.min_score << YAML::EndMap;
       break;
     }
+    case PredKind::kToolCall: {
+      e << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << YAML::BeginSeq;
+      for (const auto& v : pr.values) e << v;
+      e << YAML::EndSeq;
+      if (!pr.argument.empty()) e << YAML::Key << "argument" << YAML::Value << pr.argument;
+      if (!pr.argument_values.empty()) {
+        e << YAML::Key << "matches" << YAML::Value << YAML::BeginSeq;
+        for (const auto& v : pr.argument_values) e << v;
+        e << YAML::EndSeq;
+      }
+      if (!pr.argument_excludes.empty()) {
+        e << YAML::Key << "not_matches" << YAML::Value << YAML::BeginSeq;
+        for (const auto& v : pr.argument_excludes) e << v;
+        e << YAML::EndSeq;
+      }
+      if (pr.numeric && pr.lo > -1e307) e << YAML::Key << (pr.lo_incl ? "gte" : "gt") << YAML::Value << pr.lo;
+      if (pr.numeric && pr.hi < 1e307) e << YAML::Key << (pr.hi_incl ? "lte" : "lt") << YAML::Value << pr.hi;
+      e << YAML::EndMap;
+      break;
+    }
     case PredKind::kNot: break;
   }
 }

@@ -2,7 +2,9 @@
 // satisfied-predicate bitset (exact values through hash indexes, then globs, bools, ranges,
 // findings and finally negations); each rule is a sparse required-bit mask checked against it.
 #include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <string>
 
 #include "policy/program.h"
 
@@ -26,6 +28,33 @@ bool inRange(const Pred& p, double x) {
 }
 
 }  // namespace
+
+// Does one tool call satisfy a kToolCall predicate? The name matches one pattern and, when the
+// predicate names an argument, some argument matching that key passes the value test.
+static bool toolCallMatches(const Pred& p, const ToolCallFact& call) {
+  bool named = false;
+  for (const auto& pat : p.values)
+    if (globMatch(pat, call.name)) named = true;
+  if (!named) return false;
+  if (p.argument.empty()) return true;
+  for (const auto& arg : call.args) {
+    if (!globMatch(p.argument, arg.key)) continue;
+    if (p.numeric) {
+      if (arg.is_number && inRange(p, arg.number)) return true;
+      continue;
+    }
+    if (p.argument_values.empty() && p.argument_excludes.empty()) return true;
+    std::string lower(arg.text);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    bool included = p.argument_values.empty(), excluded = false;
+    for (const auto& pat : p.argument_values)
+      if (globMatch(pat, lower)) included = true;
+    for (const auto& pat : p.argument_excludes)
+      if (globMatch(pat, lower)) excluded = true;
+    if (included && !excluded) return true;
+  }
+  return false;
+}
 
 static bool matchesAny(const std::vector<std::string>& patterns, std::string_view kind) {
   for (const auto& p : patterns)
@@ -137,6 +166,16 @@ void Program::evalBase(const Facts& f, uint64_t* sat) const {
         break;
       }
   }
+  if (!f.tool_calls.empty()) evalToolCalls(f, sat);
+}
+
+void Program::evalToolCalls(const Facts& f, uint64_t* sat) const {
+  for (int id : tool_preds_)
+    for (const auto& call : f.tool_calls)
+      if (toolCallMatches(preds_[static_cast<size_t>(id)], call)) {
+        setBit(sat, id);
+        break;
+      }
 }
 
 void Program::evalNots(uint64_t* sat) const {
@@ -162,14 +201,19 @@ std::vector<uint64_t> Program::satisfiedForTest(const Facts& facts) const {
 }
 
 Decision Program::decide(const Facts& facts, std::span<const RouteFact> candidates) const {
-  return run(facts, candidates, false);
+  return run(facts, candidates, false, Phase::kRequest);
 }
 
 Decision Program::decideAll(const Facts& facts, std::span<const RouteFact> candidates) const {
-  return run(facts, candidates, true);
+  return run(facts, candidates, true, Phase::kAll);
 }
 
-Decision Program::run(const Facts& facts, std::span<const RouteFact> candidates, bool include_assess) const {
+Decision Program::decideAnswer(const Facts& facts) const {
+  return run(facts, {}, false, Phase::kAnswer);
+}
+
+Decision Program::run(const Facts& facts, std::span<const RouteFact> candidates, bool include_assess,
+                      Phase phase) const {
   uint64_t sat[kMaxWords];
   evalBase(facts, sat);
   evalNots(sat);
@@ -197,6 +241,7 @@ Decision Program::run(const Facts& facts, std::span<const RouteFact> candidates,
   const auto* masks = hot_masks_.data();
   auto consider = [&](const HotRule& h) {
     if (facts.day < h.from_day || facts.day > h.until_day) return;
+    if (phase != Phase::kAll && h.on_answer != (phase == Phase::kAnswer)) return;
     const bool runtime = h.runtime;
     if (!h.candidate_scoped) {
       if (masked(masks + h.mask_begin, masks + h.mask_end, sat)) fire(&rules_[h.rule], runtime);
@@ -250,7 +295,7 @@ Decision Program::run(const Facts& facts, std::span<const RouteFact> candidates,
   const Rule* route_rule = nullptr;
   for (const Fired& f : all) {
     const Rule& r = *f.rule;
-    d.rules.push_back(RuleHit{r.id, r.cite, r.concept_id, r.jurisdiction, r.action, r.priority});
+    d.rules.push_back(RuleHit{r.id, r.cite, r.concept_id, r.jurisdiction, r.action, r.priority, r.on_answer});
     if (!f.counts) continue;
     switch (r.action) {
       case Action::kDeny:

@@ -26,6 +26,7 @@ struct RuleHit {
   std::string_view id, cite, concept_id, jurisdiction;
   Action action = Action::kAllow;
   int priority = 0;
+  bool on_answer = false;  // decided on the answer's tool calls
 };
 
 enum class RedactMode : uint8_t { kTag, kMask, kPseudonym };

@@ -21,6 +21,20 @@ struct FindingFact {
   double score = 0;       // 0..1
 };
 
+// One argument of a tool call the model asked for: top-level key, its value as text (strings
+// unquoted, other JSON as written) and, when the value is a number, that number.
+struct ToolArgFact {
+  std::string_view key, text;
+  double number = 0;
+  bool is_number = false;
+};
+
+// A tool call in an answer (answer.tool_calls): the function name and its parsed arguments.
+struct ToolCallFact {
+  std::string_view name;
+  std::span<const ToolArgFact> args;
+};
+
 struct RouteFact {
   std::string_view upstream, region, model_origin;
 };
@@ -42,6 +56,7 @@ struct Facts {
   bool stream = false;
   bool tools_present = false;
   std::span<const FindingFact> findings;
+  std::span<const ToolCallFact> tool_calls;  // answer phase only: the tool calls an answer asks for
   std::span<const std::string_view> modality;  // empty: derived from the endpoint (text)
   int32_t day = 0;  // days since 1970-01-01 UTC
 };

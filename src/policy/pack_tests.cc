@@ -113,6 +113,31 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
   return out;
 }
 
+// answer.tool_calls in a test case: [{ name: transfer_funds, arguments: { amount: 5000 } }].
+// Numbers are numbers when they parse as one, as they would in a JSON answer.
+Status addToolCalls(const YAML::Node& calls, FactBuilder& fb) {
+  if (!calls.IsSequence()) return Error{"policy.type_mismatch", "answer.tool_calls must be a list"};
+  auto keep = [&](const std::string& s) -> std::string_view {
+    fb.tool_strings.push_back(std::make_unique<std::string>(s));
+    return *fb.tool_strings.back();
+  };
+  fb.tool_args.reserve(calls.size());
+  for (const auto& c : calls) {
+    if (!c.IsMap() || !c["name"]) return Error{"policy.type_mismatch", "answer.tool_calls items need { name, arguments }"};
+    std::vector<ToolArgFact> args;
+    if (const YAML::Node a = c["arguments"]; a && a.IsMap())
+      for (const auto& kv : a) {
+        ToolArgFact arg{keep(kv.first.Scalar()), keep(kv.second.IsScalar() ? kv.second.Scalar() : "")};
+        if (auto n = parseNumber(std::string(arg.text))) arg.number = *n, arg.is_number = true;
+        args.push_back(arg);
+      }
+    fb.tool_args.push_back(std::move(args));
+    fb.tool_calls.push_back(ToolCallFact{keep(c["name"].Scalar()), fb.tool_args.back()});
+  }
+  fb.facts.tool_calls = fb.tool_calls;
+  return Status();
+}
+
 void runCase(const Program& program, const YAML::Node& t, const std::string& file, PackTestResult& res,
              std::set<std::string>& positive, std::set<std::string>& negative) {
   auto fail = [&](const std::string& why) {
@@ -126,6 +151,8 @@ void runCase(const Program& program, const YAML::Node& t, const std::string& fil
     day = *d;
   }
   std::map<std::string, std::vector<std::string>> flat;
+  YAML::Node tool_calls;
+  bool has_tool_calls = false;
   std::vector<std::pair<std::string, double>> findings;
   std::vector<std::array<std::string, 3>> routes;
   std::array<std::string, 3> single_route;
@@ -138,6 +165,9 @@ void runCase(const Program& program, const YAML::Node& t, const std::string& fil
           if (!fi.IsMap() || !fi["kind"]) return fail("request.findings items need { kind, score }");
           findings.emplace_back(fi["kind"].Scalar(), fi["score"] ? fi["score"].as<double>(1.0) : 1.0);
         }
+      } else if (name == "answer.tool_calls") {
+        tool_calls = kv.second;
+        has_tool_calls = true;
       } else if (name == "route.upstream" || name == "route.region" || name == "route.model_origin") {
         has_route = true;
         single_route[name == "route.upstream" ? 0 : name == "route.region" ? 1 : 2] = kv.second.Scalar();
@@ -154,6 +184,10 @@ void runCase(const Program& program, const YAML::Node& t, const std::string& fil
   FactBuilder fb;
   Status st = buildFacts(program, flat, findings, routes, day, fb);
   if (!st.ok()) return fail(st.error().code + ": " + st.error().message);
+  if (has_tool_calls) {
+    st = addToolCalls(tool_calls, fb);
+    if (!st.ok()) return fail(st.error().code + ": " + st.error().message);
+  }
   Decision d = program.decideAll(fb.facts, fb.routes);
   const YAML::Node expect = t["expect"];
   if (!expect) return fail("no `expect`");

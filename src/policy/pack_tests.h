@@ -5,6 +5,7 @@
 
 #include <array>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ struct FactBuilder {
   std::vector<RouteFact> routes;
   std::vector<std::string> request_strings;
   std::vector<std::string_view> modality;
+  // answer.tool_calls of a test case: the texts, each call's arguments, the calls.
+  std::vector<std::unique_ptr<std::string>> tool_strings;
+  std::vector<std::vector<ToolArgFact>> tool_args;
+  std::vector<ToolCallFact> tool_calls;
   Facts facts;
 };
 // `findings`: (kind, score). `routes`: (upstream, region, origin). Error on a bad fact.

@@ -119,7 +119,8 @@ Result<Deployment> Program::compileDeployment(const std::map<std::string, std::v
   for (const auto& [name, values] : facts) {
     const FactDef* f = vocab_.fact(name);
     if (!f) return Error{"policy.unknown_fact", "unknown fact `" + name + "`"};
-    if (f->type == FactType::kFindings || name.rfind("route.", 0) == 0 || name == "date")
+    if (f->type == FactType::kFindings || f->type == FactType::kToolCalls || name.rfind("route.", 0) == 0 ||
+        name == "date")
       return Error{"policy.type_mismatch", "`" + name + "` varies per request; it cannot be a deployment fact"};
     d.present.push_back(f->id);
     if (name == "request.modality") d.modality = values;

@@ -30,13 +30,20 @@ struct LoadOptions {
 };
 
 // One compiled predicate. Predicates are deduplicated across rules; id == index.
-enum class PredKind : uint8_t { kAnyOf, kBool, kRange, kFinding, kNot };
+enum class PredKind : uint8_t { kAnyOf, kBool, kRange, kFinding, kToolCall, kNot };
 struct Pred {
   PredKind kind = PredKind::kAnyOf;
   int fact = -1;                    // vocabulary fact id (-1 for kNot)
-  std::vector<std::string> values;  // kAnyOf: any of (may contain '*'); kFinding: kind patterns
+  std::vector<std::string> values;  // kAnyOf: any of (may contain '*'); kFinding: kind patterns;
+                                    // kToolCall: tool name patterns
   bool bool_value = false;
-  double lo = -1e308, hi = 1e308;   // kRange (dates as day numbers)
+  double lo = -1e308, hi = 1e308;   // kRange (dates as day numbers); kToolCall: numeric argument
+  // kToolCall: the argument tested (pattern; empty = only the name) and patterns its text must
+  // match (lower-cased; empty = any); a range (lo/hi) means the argument must be a number in it.
+  std::string argument;
+  std::vector<std::string> argument_values;
+  std::vector<std::string> argument_excludes;  // kToolCall: patterns its text must not match
+  bool numeric = false;
   bool lo_incl = true, hi_incl = true;
   double min_score = 0;
   std::vector<int> children;        // kNot: negation of this conjunction
@@ -68,6 +75,7 @@ struct Rule {
   int priority = 0;
   Action action = Action::kAllow;
   bool runtime = true, assess = true, enabled = true, candidate_scoped = false;
+  bool on_answer = false;  // tests answer.tool_calls: decided on the answer, not the request
   std::vector<int> preds;  // top-level conjunction (predicate ids)
   std::vector<std::pair<uint32_t, uint64_t>> mask;  // (word, bits) required
   // then
@@ -119,6 +127,11 @@ class Program : public std::enable_shared_from_this<Program> {
   // As decide, but also lists assess-mode rules whose conditions hold (they never change the
   // verdict). For `concord policy test` and `concord check`.
   Decision decideAll(const Facts& facts, std::span<const RouteFact> candidates) const;
+  // The decision on an answer: only rules that test answer.tool_calls (facts.tool_calls holds
+  // the answer's calls). Request-phase rules were decided by decide() already.
+  Decision decideAnswer(const Facts& facts) const;
+  // True when some runtime rule looks at answers (the relay then inspects tool calls).
+  bool hasAnswerRules() const { return has_answer_rules_; }
 
   // The satisfied-predicate bitset for `facts` (without route facts), for explanations.
   std::vector<uint64_t> satisfiedForTest(const Facts& facts) const;
@@ -127,9 +140,11 @@ class Program : public std::enable_shared_from_this<Program> {
  private:
   friend class Compiler;
   friend Result<std::shared_ptr<const Program>> loadProgram(const LoadOptions&, std::vector<Diagnostic>*);
-  Decision run(const Facts& facts, std::span<const RouteFact> candidates, bool include_assess) const;
+  enum class Phase { kRequest, kAnswer, kAll };
+  Decision run(const Facts& facts, std::span<const RouteFact> candidates, bool include_assess, Phase phase) const;
   void evalBase(const Facts& facts, uint64_t* sat) const;
   void evalNots(uint64_t* sat) const;
+  void evalToolCalls(const Facts& facts, uint64_t* sat) const;
   bool matchesRoute(const Pred& p, const RouteFact& r) const;
 
   Vocabulary vocab_;
@@ -145,7 +160,7 @@ class Program : public std::enable_shared_from_this<Program> {
     int32_t from_day, until_day;
     uint32_t mask_begin, mask_end;  // into hot_masks_
     uint32_t rule;                  // index into rules_
-    bool candidate_scoped, runtime;
+    bool candidate_scoped, runtime, on_answer;
   };
   std::vector<HotRule> hot_;
   size_t hot_runtime_end_ = 0;  // hot_[0, hot_runtime_end_) are runtime rules
@@ -170,6 +185,8 @@ class Program : public std::enable_shared_from_this<Program> {
   std::vector<std::vector<int>> bool_false_;
   std::vector<std::vector<int>> ranges_;     // per fact id
   std::vector<int> finding_preds_;
+  std::vector<int> tool_preds_;
+  bool has_answer_rules_ = false;
   std::vector<int> not_preds_;               // in creation order (children first)
   std::vector<int> route_preds_;
   int fact_tenant_ = -1, fact_juris_ = -1, fact_sector_ = -1, fact_public_ = -1, fact_roles_ = -1,

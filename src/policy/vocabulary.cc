@@ -13,6 +13,7 @@ const char* factTypeName(FactType t) {
     case FactType::kNumber: return "number";
     case FactType::kDate: return "date";
     case FactType::kFindings: return "findings";
+    case FactType::kToolCalls: return "tool_calls";
   }
   return "?";
 }
@@ -66,6 +67,7 @@ static std::optional<FactType> parseFactType(const std::string& s) {
   if (s == "number") return FactType::kNumber;
   if (s == "date") return FactType::kDate;
   if (s == "findings") return FactType::kFindings;
+  if (s == "tool_calls") return FactType::kToolCalls;
   return std::nullopt;
 }
 

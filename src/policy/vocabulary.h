@@ -12,7 +12,7 @@
 
 namespace concord::policy {
 
-enum class FactType { kString, kSet, kEnum, kBool, kNumber, kDate, kFindings };
+enum class FactType { kString, kSet, kEnum, kBool, kNumber, kDate, kFindings, kToolCalls };
 const char* factTypeName(FactType t);
 
 struct FactDef {

@@ -41,6 +41,7 @@ facts:
   request.model:           { type: string }
   request.findings:        { type: findings }
   request.stream:          { type: bool }
+  answer.tool_calls:       { type: tool_calls }
   route.region:            { type: string }
   route.model_origin:      { type: string }
   system.training_flop:    { type: number }
