@@ -16,6 +16,7 @@
 #include "audit/file_system.h"
 #include "config/config_loader.h"
 #include "proxy/exchange.h"
+#include "proxy/exchange_record.h"
 #include "proxy/health_probe.h"
 
 namespace concord::testing {
@@ -65,6 +66,16 @@ std::string configYaml(const GatewayOptions& o, const std::string& data_dir) {
   y += "storage:\n  data_dir: " + data_dir + "\n";
   y += "audit:\n  durability: batched\n";
   y += std::string("detect:\n  enabled: ") + (o.detect ? "true" : "false") + "\n";
+  if (!o.policy_vocabulary.empty()) {
+    y += "policy:\n  vocabulary: " + o.policy_vocabulary + "\n  packs: [";
+    for (size_t i = 0; i < o.policy_packs.size(); ++i) y += (i ? ", " : "") + o.policy_packs[i];
+    y += "]\n";
+  }
+  if (o.hold_max_wait_ms || o.keepalive_ms) {
+    y += "oversight:\n";
+    if (o.hold_max_wait_ms) y += "  hold_max_wait_ms: " + std::to_string(o.hold_max_wait_ms) + "\n";
+    if (o.keepalive_ms) y += "  keepalive_ms: " + std::to_string(o.keepalive_ms) + "\n";
+  }
   return y;
 }
 
@@ -82,7 +93,8 @@ uint16_t closedPort() {
 
 GatewayFixture::GatewayFixture(GatewayOptions options) {
   const std::string path = dir_.file("concord.yaml");
-  const std::string yaml = configYaml(options, dir_.file("data"));
+  data_dir_ = options.data_dir.empty() ? dir_.file("data") : options.data_dir;
+  const std::string yaml = configYaml(options, data_dir_);
   std::ofstream(path) << yaml;
   auto config = config::parseConfig(yaml, path);
   if (!config) throw std::runtime_error("config: " + config.error().message);
@@ -112,6 +124,48 @@ GatewayFixture::GatewayFixture(GatewayOptions options) {
   port_ = port.value();
   for (int i = 0; i < listener_->workers(); ++i) gw.addWorker(listener_->context(i));
   listener_->start();
+  if (options.admin) startAdmin(cfg);
+}
+
+// As serve_command.cc's makeAdminApi: admin actions become audit records "admin.<event>".
+void GatewayFixture::startAdmin(const config::Config& cfg) {
+  auto tokens = admin::AdminTokens::open(cfg.keys_db, SystemClock::instance());
+  if (!tokens) throw std::runtime_error("admin tokens: " + tokens.error().message);
+  admin_tokens_ = std::move(tokens.value());
+  auto token = admin_tokens_->create(admin::Role::kAdmin, "tester");
+  if (!token) throw std::runtime_error("admin token: " + token.error().message);
+  admin_token_ = token.value();
+  admin::AdminApiOptions options;
+  options.console_dir = cfg.admin.console_dir;
+  options.audit_dir = cfg.audit.dir;
+  options.stream_poll_ms = 20;
+  auto& gw = setup_->gateway();
+  options.on_event = [&gw](std::string_view event, const nlohmann::json& detail) {
+    proxy::ExchangeRecord record;
+    static std::atomic<uint64_t> counter{0};
+    const int64_t now = SystemClock::instance().nowMicros();
+    record.exchange_id = "adm-" + std::to_string(now) + "-" + std::to_string(++counter);
+    record.time_micros = now;
+    record.endpoint = "admin." + std::string(event);
+    record.tenant = detail.value("actor", "");
+    record.verdict = std::string(event);
+    record.model = detail.dump();
+    record.status = 200;
+    gw.snapshot()->steps.audit->record(std::move(record), nullptr);
+  };
+  admin_api_ = std::make_unique<admin::AdminApi>(
+      setup_->approvals(), setup_->stops(), *admin_tokens_, setup_->metrics(), setup_->keys(),
+      [&gw] { return gw.snapshot()->program; }, std::move(options));
+  http::ListenerOptions lo;
+  lo.address = "127.0.0.1";
+  lo.port = 0;
+  lo.workers = 1;
+  admin_listener_ = std::make_unique<http::Listener>(
+      lo, [api = admin_api_.get()](http::Request& r, http::ResponseSink& s) { return api->handle(r, s); });
+  auto port = admin_listener_->bind();
+  if (!port) throw std::runtime_error("admin bind: " + port.error().message);
+  admin_port_ = port.value();
+  admin_listener_->start();
 }
 
 GatewayFixture::~GatewayFixture() {
@@ -119,6 +173,8 @@ GatewayFixture::~GatewayFixture() {
   // Pooled upstream sockets belong to the listener's io_contexts: drop them while those live.
   for (int i = 0; i < listener_->workers(); ++i) setup_->gateway().worker(i).upstreams.clear();
   listener_.reset();
+  admin_listener_.reset();
+  admin_api_.reset();
   setup_->close();
 }
 
@@ -148,6 +204,8 @@ void GatewayFixture::stop(uint32_t grace_ms) {
   if (stopped_) return;
   stopped_ = true;
   setup_->gateway().stopping() = true;
+  if (admin_api_) admin_api_->shutdown();
+  if (admin_listener_) admin_listener_->stop(grace_ms);
   listener_->stop(grace_ms);
 }
 
@@ -179,7 +237,7 @@ std::vector<nlohmann::json> readAuditRecords(const std::string& audit_dir) {
 }
 
 std::vector<nlohmann::json> GatewayFixture::auditRecords() {
-  return readAuditRecords(dir_.file("data") + "/audit");
+  return readAuditRecords(setup_->gateway().snapshot()->config->audit.dir);
 }
 
 nlohmann::json GatewayFixture::waitAuditRecord(const std::string& id, int timeout_ms) {

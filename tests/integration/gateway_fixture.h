@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "admin/admin_api.h"
+#include "admin/admin_tokens.h"
 #include "cli/gateway_setup.h"
 #include "config/config.h"
 #include "http/listener.h"
@@ -60,6 +62,18 @@ struct GatewayOptions {
   uint32_t max_connections = 10000;
   // The Hyperscan detectors take seconds to compile; tests of the gateway core run without.
   bool detect = false;
+  // Policy: vocabulary and pack files (absolute paths); empty = no policy program.
+  std::string policy_vocabulary;
+  std::vector<std::string> policy_packs;
+  // oversight.hold_max_wait_ms / keepalive_ms; 0 = the config's default.
+  uint32_t hold_max_wait_ms = 0;
+  uint32_t keepalive_ms = 0;
+  // The data directory; empty = "data" inside the fixture's temporary directory. Two fixtures
+  // given the same directory one after the other simulate a restart.
+  std::string data_dir;
+  // Also start the admin API (AdminApi on its own listener, wired like `concord serve` wires
+  // it, admin actions written to the audit trail) with one admin token (adminToken()).
+  bool admin = false;
 };
 
 // The concord.yaml text for these options (also used by the subprocess tests).
@@ -97,10 +111,24 @@ class GatewayFixture {
   std::vector<nlohmann::json> auditRecords();
   // Waits (bounded) for the audit record of exchange `id` to be written; null if it never is.
   nlohmann::json waitAuditRecord(const std::string& id, int timeout_ms = 3000);
+  const std::string& dataDir() const { return data_dir_; }
+
+  // With options.admin: the admin listener's port and a token of role admin.
+  uint16_t adminPort() const { return admin_port_; }
+  const std::string& adminToken() const { return admin_token_; }
+  admin::AdminTokens& adminTokens() { return *admin_tokens_; }
 
  private:
+  void startAdmin(const config::Config& cfg);
+
   TempDir dir_;
+  std::string data_dir_;
   std::unique_ptr<cli::GatewaySetup> setup_;
+  std::unique_ptr<admin::AdminTokens> admin_tokens_;
+  std::unique_ptr<admin::AdminApi> admin_api_;
+  std::unique_ptr<http::Listener> admin_listener_;
+  uint16_t admin_port_ = 0;
+  std::string admin_token_;
   std::unique_ptr<http::Listener> listener_;
   std::string key_;
   uint16_t port_ = 0;

@@ -1,0 +1,540 @@
+// Human control (issue #7) through the real listener: a `hold` rule of an org policy parks the
+// exchange until a person decides through the admin API (approve → the upstream's answer;
+// deny → 403 approval_denied with the reason; no decision → 403 approval_timeout), the approval
+// is bound to the request's digest and used once, holds survive a restart, and the stop switch
+// ends a live stream with a well-formed error event, refuses new requests and is undone by
+// resume, all of it in the audit trail.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+#include "fake_upstream.h"
+#include "gateway_fixture.h"
+#include "oversight/approval.h"
+#include "oversight/approval_queue.h"
+#include "oversight/stop_switch.h"
+#include "test_client.h"
+#include "test_util.h"
+
+namespace concord::testing {
+namespace {
+
+// Requests of tenant "held" wait for a person; tenant "acme" (the fixture's key) is never held.
+constexpr const char* kHoldPack = R"yaml(pack:
+  id: oversight-test
+  jurisdiction: ORG
+  instrument: "Concord integration tests"
+  version: "2026-11"
+  severity: binding
+rules:
+  - id: TEST-HOLD-1
+    cite: "Test policy s. 1 (held tenant)"
+    concept: oversight.human
+    enforced_by: gateway
+    when: { principal.tenant: held }
+    then: { action: hold, reason: "requests of tenant held need a person's approval" }
+)yaml";
+
+struct Chunks {
+  std::string body;                  // everything read, chunks concatenated
+  std::vector<std::string> chunks;   // in order
+  bool ended = false;                // the terminating chunk arrived
+};
+
+class Oversight : public ::testing::Test {
+ protected:
+  void start(GatewayOptions o = {}) {
+    std::ofstream(packs_.file("hold.yaml")) << kHoldPack;
+    o.upstreams = {{.name = "alpha", .base_url = up_.baseUrl(), .models = {"gpt-test"}}};
+    o.policy_vocabulary = std::string(CONCORD_SOURCE_DIR) + "/packs/vocabulary.yaml";
+    o.policy_packs = {packs_.file("hold.yaml")};
+    o.admin = true;
+    if (o.keepalive_ms == 0) o.keepalive_ms = 100;
+    gw_ = std::make_unique<GatewayFixture>(o);
+    held_key_ = gw_->createKey({.tenant = "held"});
+  }
+
+  oversight::ApprovalQueue& queue() { return gw_->setup().approvals(); }
+
+  // The pending approvals once there are at least n (bounded wait).
+  std::vector<oversight::ApprovalRequest> waitPending(size_t n, int timeout_ms = 3000) {
+    const auto until = SteadyClock::now() + std::chrono::milliseconds(timeout_ms);
+    for (;;) {
+      auto p = queue().pending();
+      if (p.size() >= n || SteadyClock::now() >= until) return p;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
+  std::optional<HttpResponse> admin(const std::string& method, const std::string& path,
+                                    const nlohmann::json& body = nlohmann::json::object()) {
+    return TestClient::request(gw_->adminPort(), method, path, gw_->adminToken(), body.dump());
+  }
+
+  // Reads chunks until the terminating one (or a timeout / close).
+  static Chunks readRest(TestClient& c, int timeout_ms = 5000) {
+    Chunks out;
+    const auto until = SteadyClock::now() + std::chrono::milliseconds(timeout_ms);
+    while (SteadyClock::now() < until) {
+      auto chunk = c.readChunk(static_cast<int>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()).count()));
+      if (!chunk) break;
+      if (chunk->empty()) {
+        out.ended = true;
+        break;
+      }
+      out.body += *chunk;
+      out.chunks.push_back(std::move(*chunk));
+    }
+    return out;
+  }
+
+  // Audit records whose endpoint is `endpoint` (admin actions are "admin.<event>").
+  std::vector<nlohmann::json> auditWithEndpoint(const std::string& endpoint, size_t at_least = 1) {
+    std::vector<nlohmann::json> out;
+    for (int i = 0; i < 300; ++i) {
+      out.clear();
+      for (auto& r : gw_->auditRecords())
+        if (r.value("endpoint", "") == endpoint) out.push_back(r);
+      if (out.size() >= at_least) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return out;
+  }
+
+  TempDir packs_;
+  FakeUpstream up_{"alpha"};
+  std::unique_ptr<GatewayFixture> gw_;
+  std::string held_key_;
+};
+
+TEST_F(Oversight, HoldThenApproveDeliversTheUpstreamAnswer) {
+  start();
+  const std::string body = chatBody("gpt-test");
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, body));
+  const auto pending = waitPending(1);
+  ASSERT_EQ(pending.size(), 1u);
+  const auto& ap = pending[0];
+  EXPECT_EQ(ap.tenant, "held");
+  EXPECT_EQ(ap.key_id, GatewayFixture::keyId(held_key_));
+  EXPECT_EQ(ap.model, "gpt-test");
+  EXPECT_EQ(ap.digest, oversight::sha256Hex(body));
+  ASSERT_EQ(ap.rules.size(), 1u);
+  EXPECT_EQ(ap.rules[0].first, "TEST-HOLD-1");
+  EXPECT_EQ(ap.rules[0].second, "Test policy s. 1 (held tenant)");
+  EXPECT_NE(ap.preview.find("Say hello"), std::string::npos);
+  // Nothing reached the upstream, and the client has no answer yet.
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_EQ(up_.requests(), 0);
+  EXPECT_FALSE(c.waitClosed(1));
+
+  // The admin API lists it and an approver approves it.
+  auto list = admin("GET", "/admin/approvals");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->status, 200) << list->body;
+  const auto listed = parseJson(list->body);
+  ASSERT_EQ(listed["pending"].size(), 1u);
+  EXPECT_EQ(listed["pending"][0]["id"], ap.id);
+  EXPECT_EQ(listed["pending"][0]["rules"][0]["cite"], "Test policy s. 1 (held tenant)");
+  auto approved = admin("POST", "/admin/approvals/" + ap.id + "/approve", {{"reason", "looks fine"}});
+  ASSERT_TRUE(approved);
+  ASSERT_EQ(approved->status, 200) << approved->body;
+
+  auto r = c.readResponse(5000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  const auto j = parseJson(r->body);
+  const auto upstream = parseJson(up_.chatCompletionJson("gpt-test"));
+  EXPECT_EQ(j["choices"][0]["message"]["content"], upstream["choices"][0]["message"]["content"]);
+  EXPECT_EQ(up_.requests(), 1);
+  EXPECT_EQ(up_.lastRequest().body, body);  // the request that was approved, unchanged
+
+  // Used once: the approval is consumed and cannot be used again.
+  auto rec = queue().record(ap.id);
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->state, oversight::ApprovalState::kConsumed);
+  EXPECT_EQ(queue().consume(ap.id, ap.digest).error().code, "oversight.already_used");
+  auto again = admin("POST", "/admin/approvals/" + ap.id + "/approve", {{"reason", "twice"}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 409) << again->body;
+
+  // The audit trail: the exchange with its approval, and the approver's decision.
+  const auto audited = gw_->waitAuditRecord(r->header("x-concord-request-id"));
+  ASSERT_TRUE(audited.is_object());
+  EXPECT_EQ(audited.value("status", 0), 200);
+  ASSERT_TRUE(audited.contains("approvals"));
+  ASSERT_EQ(audited["approvals"].size(), 1u);
+  EXPECT_EQ(audited["approvals"][0]["id"], ap.id);
+  EXPECT_EQ(audited["approvals"][0]["outcome"], "approved");
+  EXPECT_NE(audited["approvals"][0]["approver"].get<std::string>().find("tester"), std::string::npos);
+  const auto decided = auditWithEndpoint("admin.approval_decided");
+  ASSERT_FALSE(decided.empty());
+  EXPECT_NE(decided[0].dump().find(ap.id), std::string::npos);
+}
+
+TEST_F(Oversight, HeldStreamGetsKeepAlivesThenTheAnswerWhenApproved) {
+  start();
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test", true)));
+  auto head = c.readHead(3000);  // the gateway answers 200 at the first keep-alive
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("content-type").rfind("text/event-stream", 0), 0u);
+  const std::string id = head->header("x-concord-approval-id");
+  ASSERT_FALSE(id.empty());
+  // At least two keep-alive comments while nobody decides (keepalive_ms = 100).
+  std::string waited;
+  for (int i = 0; i < 2; ++i) {
+    auto chunk = c.readChunk(2000);
+    ASSERT_TRUE(chunk);
+    waited += *chunk;
+  }
+  EXPECT_NE(waited.find(": waiting for human approval\n\n"), std::string::npos) << waited;
+  EXPECT_TRUE(sseData(waited).empty()) << waited;
+  EXPECT_EQ(up_.requests(), 0);
+
+  auto approved = admin("POST", "/admin/approvals/" + id + "/approve");
+  ASSERT_TRUE(approved);
+  ASSERT_EQ(approved->status, 200) << approved->body;
+  const auto rest = readRest(c);
+  ASSERT_TRUE(rest.ended) << rest.body;
+  const auto data = sseData(rest.body);
+  ASSERT_GE(data.size(), 2u) << rest.body;
+  EXPECT_EQ(data.back(), "[DONE]");
+  for (size_t i = 0; i + 1 < data.size(); ++i) {
+    const auto ev = parseJson(data[i]);
+    ASSERT_TRUE(ev.is_object()) << data[i];
+    EXPECT_FALSE(ev.contains("error")) << data[i];
+  }
+  EXPECT_EQ(up_.requests(), 1);
+  EXPECT_EQ(up_.streamsCompleted(), 1);
+}
+
+TEST_F(Oversight, DenyAnswers403WithTheApproversReason) {
+  start();
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test")));
+  const auto pending = waitPending(1);
+  ASSERT_EQ(pending.size(), 1u);
+  // A denial needs a reason: the client is told it.
+  auto no_reason = admin("POST", "/admin/approvals/" + pending[0].id + "/deny");
+  ASSERT_TRUE(no_reason);
+  EXPECT_EQ(no_reason->status, 400);
+  auto denied = admin("POST", "/admin/approvals/" + pending[0].id + "/deny", {{"reason", "not for this client"}});
+  ASSERT_TRUE(denied);
+  ASSERT_EQ(denied->status, 200) << denied->body;
+  auto r = c.readResponse(5000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  const auto j = parseJson(r->body);
+  EXPECT_EQ(j["error"]["code"], "approval_denied");
+  EXPECT_NE(j["error"]["message"].get<std::string>().find("not for this client"), std::string::npos) << r->body;
+  EXPECT_EQ(j["error"]["rules"][0]["id"], "TEST-HOLD-1");
+  EXPECT_EQ(up_.requests(), 0);
+  EXPECT_EQ(queue().consume(pending[0].id, pending[0].digest).error().code, "oversight.not_approved");
+  const auto audited = gw_->waitAuditRecord(r->header("x-concord-request-id"));
+  ASSERT_TRUE(audited.is_object());
+  EXPECT_EQ(audited.value("error", ""), "approval_denied");
+  ASSERT_EQ(audited["approvals"].size(), 1u);
+  EXPECT_EQ(audited["approvals"][0]["outcome"], "denied");
+}
+
+TEST_F(Oversight, DeniedStreamEndsWithAnErrorEventThenDone) {
+  start();
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test", true)));
+  auto head = c.readHead(3000);
+  ASSERT_TRUE(head);
+  ASSERT_EQ(head->status, 200);
+  const std::string id = head->header("x-concord-approval-id");
+  ASSERT_FALSE(id.empty());
+  auto denied = admin("POST", "/admin/approvals/" + id + "/deny", {{"reason", "too risky today"}});
+  ASSERT_TRUE(denied);
+  ASSERT_EQ(denied->status, 200) << denied->body;
+  const auto rest = readRest(c);
+  ASSERT_TRUE(rest.ended) << rest.body;
+  const auto data = sseData(rest.body);
+  ASSERT_EQ(data.size(), 2u) << rest.body;
+  const auto ev = parseJson(data[0]);
+  ASSERT_TRUE(ev.is_object()) << data[0];
+  EXPECT_EQ(ev["error"]["code"], "approval_denied");
+  EXPECT_NE(ev["error"]["message"].get<std::string>().find("too risky today"), std::string::npos);
+  EXPECT_EQ(data[1], "[DONE]");
+  EXPECT_EQ(up_.requests(), 0);
+}
+
+TEST_F(Oversight, NoDecisionTimesOutWith403) {
+  start({.hold_max_wait_ms = 300});
+  const auto t0 = SteadyClock::now();
+  auto r = TestClient::request(gw_->port(), "POST", "/v1/chat/completions", held_key_, chatBody("gpt-test"));
+  const long elapsed = millisSince(t0);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(errorCode(r->body), "approval_timeout") << r->body;
+  EXPECT_GE(elapsed, 290);
+  EXPECT_LT(elapsed, 3000);
+  EXPECT_EQ(up_.requests(), 0);
+  const auto recent = queue().recent(5);
+  ASSERT_EQ(recent.size(), 1u);
+  EXPECT_EQ(recent[0].state, oversight::ApprovalState::kExpired);
+  // An expired approval can be neither approved nor used.
+  auto late = admin("POST", "/admin/approvals/" + recent[0].request.id + "/approve");
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->status, 409) << late->body;
+  EXPECT_EQ(queue().consume(recent[0].request.id, recent[0].request.digest).error().code, "oversight.not_approved");
+  const auto audited = gw_->waitAuditRecord(r->header("x-concord-request-id"));
+  ASSERT_TRUE(audited.is_object());
+  EXPECT_EQ(audited.value("error", ""), "approval_timeout");
+}
+
+TEST_F(Oversight, HeldStreamTimesOutWithAnErrorEvent) {
+  start({.hold_max_wait_ms = 300});
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test", true)));
+  auto head = c.readHead(3000);
+  ASSERT_TRUE(head);
+  ASSERT_EQ(head->status, 200);
+  const auto rest = readRest(c);
+  ASSERT_TRUE(rest.ended) << rest.body;
+  const auto data = sseData(rest.body);
+  ASSERT_EQ(data.size(), 2u) << rest.body;
+  EXPECT_EQ(parseJson(data[0])["error"]["code"], "approval_timeout");
+  EXPECT_EQ(data[1], "[DONE]");
+}
+
+TEST_F(Oversight, AnApprovalIsBoundToTheDigestOfItsRequest) {
+  start();
+  // Two held requests with different bodies; only the first is approved.
+  const std::string body_a = chatBody("gpt-test");
+  nlohmann::json other = parseJson(body_a);
+  other["messages"][1]["content"] = "Transfer 1,000,000 to account X";
+  const std::string body_b = other.dump();
+  TestClient a(gw_->port()), b(gw_->port());
+  ASSERT_TRUE(a.sendRequest("POST", "/v1/chat/completions", held_key_, body_a));
+  ASSERT_EQ(waitPending(1).size(), 1u);
+  ASSERT_TRUE(b.sendRequest("POST", "/v1/chat/completions", held_key_, body_b));
+  const auto pending = waitPending(2);
+  ASSERT_EQ(pending.size(), 2u);
+  const auto& ap_a = pending[0].digest == oversight::sha256Hex(body_a) ? pending[0] : pending[1];
+  const auto& ap_b = pending[0].digest == oversight::sha256Hex(body_a) ? pending[1] : pending[0];
+  ASSERT_EQ(ap_a.digest, oversight::sha256Hex(body_a));
+  ASSERT_EQ(ap_b.digest, oversight::sha256Hex(body_b));
+
+  // The listener cannot present a different body for a given approval, so the queue is asked
+  // directly: approval A does not cover body B (and stays usable for A).
+  ASSERT_TRUE(queue().approve(ap_a.id, "admin:test", "fine"));
+  EXPECT_EQ(queue().consume(ap_a.id, ap_b.digest).error().code, "oversight.digest_mismatch");
+  // The waiting exchange A then consumes it with its own digest and goes through.
+  auto ra = a.readResponse(5000);
+  ASSERT_TRUE(ra);
+  EXPECT_EQ(ra->status, 200) << ra->body;
+  EXPECT_EQ(up_.requests(), 1);
+  EXPECT_EQ(up_.lastRequest().body, body_a);
+  // Used once: neither A's digest nor B's can use it again.
+  EXPECT_EQ(queue().consume(ap_a.id, ap_a.digest).error().code, "oversight.already_used");
+  EXPECT_EQ(queue().consume(ap_a.id, ap_b.digest).error().code, "oversight.already_used");
+  // B is still waiting for its own decision; approving A did nothing for it.
+  EXPECT_EQ(queue().pendingCount(), 1u);
+  EXPECT_EQ(queue().consume(ap_b.id, ap_b.digest).error().code, "oversight.not_approved");
+  EXPECT_FALSE(b.waitClosed(50));
+  auto denied = admin("POST", "/admin/approvals/" + ap_b.id + "/deny", {{"reason", "no transfers"}});
+  ASSERT_TRUE(denied);
+  ASSERT_EQ(denied->status, 200);
+  auto rb = b.readResponse(5000);
+  ASSERT_TRUE(rb);
+  EXPECT_EQ(rb->status, 403);
+  EXPECT_EQ(errorCode(rb->body), "approval_denied");
+  EXPECT_EQ(up_.requests(), 1);
+}
+
+// The same body sent again is held again: an earlier approval of an identical request is not
+// reused (a new hold, a new approval).
+TEST_F(Oversight, ARepeatedRequestNeedsANewApproval) {
+  start();
+  const std::string body = chatBody("gpt-test");
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, body));
+  auto first = waitPending(1);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_TRUE(queue().approve(first[0].id, "admin:test", ""));
+  auto r1 = c.readResponse(5000);
+  ASSERT_TRUE(r1);
+  ASSERT_EQ(r1->status, 200);
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, body));  // same connection
+  auto second = waitPending(1);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_NE(second[0].id, first[0].id);
+  EXPECT_EQ(second[0].digest, first[0].digest);
+  EXPECT_EQ(up_.requests(), 1);
+  ASSERT_TRUE(queue().deny(second[0].id, "admin:test", "once was enough"));
+  auto r2 = c.readResponse(5000);
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(r2->status, 403);
+  EXPECT_EQ(up_.requests(), 1);
+}
+
+TEST_F(Oversight, APendingHoldSurvivesARestart) {
+  TempDir data;
+  std::string id, digest;
+  {
+    start({.data_dir = data.path()});
+    TestClient c(gw_->port());
+    ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test")));
+    const auto pending = waitPending(1);
+    ASSERT_EQ(pending.size(), 1u);
+    id = pending[0].id;
+    digest = pending[0].digest;
+    c.close();
+    gw_.reset();  // the gateway goes away with the hold still pending
+  }
+  start({.data_dir = data.path()});
+  const auto pending = queue().pending();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].id, id);
+  EXPECT_EQ(pending[0].digest, digest);
+  EXPECT_EQ(pending[0].tenant, "held");
+  ASSERT_EQ(pending[0].rules.size(), 1u);
+  EXPECT_EQ(pending[0].rules[0].first, "TEST-HOLD-1");
+  auto list = admin("GET", "/admin/approvals");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->status, 200);
+  const auto listed = parseJson(list->body);
+  ASSERT_EQ(listed["pending"].size(), 1u);
+  EXPECT_EQ(listed["pending"][0]["id"], id);
+  // It can still be decided (it wakes nobody: that client is gone).
+  auto denied = admin("POST", "/admin/approvals/" + id + "/deny", {{"reason", "stale"}});
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 200) << denied->body;
+  EXPECT_EQ(queue().pendingCount(), 0u);
+}
+
+// ---- the stop switch ------------------------------------------------------------------------
+
+struct StopCase {
+  const char* name;
+  const char* scope;
+  const char* value;
+};
+
+class OversightStop : public Oversight, public ::testing::WithParamInterface<StopCase> {};
+
+TEST_P(OversightStop, EndsALiveStreamRefusesNewRequestsAndResumes) {
+  const auto& param = GetParam();
+  start();
+  up_.setBehaviour(Behaviour::kSlowDrip);
+  up_.setDrip(100, 100);  // 10 s of events unless stopped
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", gw_->key(), chatBody("gpt-test", true)));
+  auto head = c.readHead(3000);
+  ASSERT_TRUE(head);
+  ASSERT_EQ(head->status, 200);
+  auto first = c.readChunk(3000);
+  ASSERT_TRUE(first);
+  ASSERT_FALSE(sseData(*first).empty()) << *first;
+
+  const auto t_stop = SteadyClock::now();
+  auto stopped = admin("POST", "/admin/stop",
+                       {{"scope", param.scope}, {"value", param.value}, {"reason", "incident 42"}});
+  const long admin_ms = millisSince(t_stop);
+  ASSERT_TRUE(stopped);
+  ASSERT_EQ(stopped->status, 200) << stopped->body;
+
+  // The open stream ends with an error event and [DONE].
+  Chunks rest;
+  long error_ms = -1;
+  while (true) {
+    auto chunk = c.readChunk(3000);
+    if (!chunk) break;
+    if (chunk->empty()) {
+      rest.ended = true;
+      break;
+    }
+    rest.body += *chunk;
+    if (error_ms < 0 && chunk->find("stopped_by_operator") != std::string::npos) error_ms = millisSince(t_stop);
+  }
+  ASSERT_TRUE(rest.ended) << rest.body;
+  ASSERT_GE(error_ms, 0) << rest.body;
+  std::printf("[ stop %-8s] admin call %ld ms; stop -> error event %ld ms\n", param.scope, admin_ms, error_ms);
+  EXPECT_LT(error_ms, 1000);  // the design says 100 ms; a shared CI box gets slack
+  const auto data = sseData(rest.body);
+  ASSERT_GE(data.size(), 2u);
+  EXPECT_EQ(data.back(), "[DONE]");
+  const auto ev = parseJson(data[data.size() - 2]);
+  ASSERT_TRUE(ev.is_object()) << data[data.size() - 2];
+  EXPECT_EQ(ev["error"]["code"], "stopped_by_operator");
+  EXPECT_NE(ev["error"]["message"].get<std::string>().find("incident 42"), std::string::npos) << data[data.size() - 2];
+  for (size_t i = 0; i + 2 < data.size(); ++i) EXPECT_TRUE(parseJson(data[i]).is_object()) << data[i];
+  EXPECT_TRUE(up_.waitFor([&] { return up_.peerClosedEarly() == 1; }, 2000));  // the upstream was let go
+  const auto audited = gw_->waitAuditRecord(head->header("x-concord-request-id"));
+  ASSERT_TRUE(audited.is_object());
+  EXPECT_EQ(audited.value("error", ""), "stopped_by_operator");
+
+  // New requests in the scope are refused at once.
+  up_.setBehaviour(Behaviour::kNormal);
+  auto refused = TestClient::request(gw_->port(), "POST", "/v1/chat/completions", gw_->key(), chatBody("gpt-test"));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(errorCode(refused->body), "stopped_by_operator") << refused->body;
+  const int upstream_requests = up_.requests();
+  EXPECT_EQ(upstream_requests, 1);
+  auto list = admin("GET", "/admin/stops");
+  ASSERT_TRUE(list);
+  const auto stops = parseJson(list->body);
+  ASSERT_EQ(stops["stops"].size(), 1u);
+  EXPECT_EQ(stops["stops"][0]["scope"], param.scope);
+
+  // Resume restores service.
+  auto resumed = admin("POST", "/admin/resume", {{"scope", param.scope}, {"value", param.value}});
+  ASSERT_TRUE(resumed);
+  ASSERT_EQ(resumed->status, 200) << resumed->body;
+  auto served = TestClient::request(gw_->port(), "POST", "/v1/chat/completions", gw_->key(), chatBody("gpt-test"));
+  ASSERT_TRUE(served);
+  EXPECT_EQ(served->status, 200) << served->body;
+  EXPECT_EQ(up_.requests(), 2);
+
+  // Both actions are in the audit trail, with scope, value, reason and who.
+  const auto stop_records = auditWithEndpoint("admin.stop");
+  ASSERT_EQ(stop_records.size(), 1u);
+  const auto stop_detail = parseJson(stop_records[0].value("model", ""));
+  EXPECT_EQ(stop_detail["scope"], param.scope);
+  EXPECT_EQ(stop_detail["value"], param.value);
+  EXPECT_EQ(stop_detail["reason"], "incident 42");
+  EXPECT_NE(stop_detail["actor"].get<std::string>().find("tester"), std::string::npos);
+  const auto resume_records = auditWithEndpoint("admin.resume");
+  ASSERT_EQ(resume_records.size(), 1u);
+  EXPECT_EQ(parseJson(resume_records[0].value("model", ""))["scope"], param.scope);
+}
+
+INSTANTIATE_TEST_SUITE_P(Oversight, OversightStop,
+                         ::testing::Values(StopCase{"global", "global", ""}, StopCase{"tenant", "tenant", "acme"},
+                                           StopCase{"model", "model", "gpt-test"},
+                                           StopCase{"upstream", "upstream", "alpha"}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// A stop of another tenant, model or upstream leaves this stream alone.
+TEST_F(Oversight, AStopOutOfScopeLeavesTheStreamAlone) {
+  start();
+  up_.setBehaviour(Behaviour::kSlowDrip);
+  up_.setDrip(6, 50);
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", gw_->key(), chatBody("gpt-test", true)));
+  auto head = c.readHead(3000);
+  ASSERT_TRUE(head);
+  ASSERT_EQ(head->status, 200);
+  auto& stops = gw_->setup().stops();
+  ASSERT_TRUE(stops.stop(oversight::StopScope::kTenant, "other", "not you", "admin:test"));
+  ASSERT_TRUE(stops.stop(oversight::StopScope::kModel, "gpt-other", "not this model", "admin:test"));
+  ASSERT_TRUE(stops.stop(oversight::StopScope::kUpstream, "beta", "not this upstream", "admin:test"));
+  const auto rest = readRest(c);
+  ASSERT_TRUE(rest.ended);
+  EXPECT_EQ(rest.body.find("stopped_by_operator"), std::string::npos) << rest.body;
+  EXPECT_EQ(sseData(rest.body).back(), "[DONE]");
+  EXPECT_EQ(up_.streamsCompleted(), 1);
+}
+
+}  // namespace
+}  // namespace concord::testing
