@@ -13,6 +13,7 @@ namespace {
 constexpr const char* kSchema = R"sql(
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=NORMAL;
+PRAGMA cache_size=-65536;
 CREATE TABLE IF NOT EXISTS answers(
   id INTEGER PRIMARY KEY,
   cid TEXT NOT NULL UNIQUE,
@@ -28,6 +29,7 @@ CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, id INTEGER NOT NULL,
 )sql";
 
 constexpr size_t kMaxCandidates = 64;
+constexpr size_t kBandRowsPerInsert = 128;
 
 // RAII prepared statement.
 class Stmt {
@@ -105,16 +107,25 @@ ProvenanceIndex::~ProvenanceIndex() {
   sqlite3_close(db_);
 }
 
-Status ProvenanceIndex::record(const Manifest& m, std::string_view answer_text) {
-  Pending p;
-  p.manifest = m;
-  p.text.assign(answer_text);
+void ProvenanceIndex::enqueue(Pending p) {
+  bool wake;
   {
     std::lock_guard<std::mutex> l(q_mu_);
     queue_.push_back(std::move(p));
     ++enqueued_;
+    wake = queue_.size() == 1 || queue_.size() >= kMaxWriteBatch;  // idle, or a batch is full
   }
-  q_cv_.notify_one();
+  if (wake) q_cv_.notify_one();
+}
+
+Status ProvenanceIndex::record(const Manifest& m, std::string_view answer_text, std::string canonical,
+                               std::string signature_json) {
+  Pending p;
+  p.manifest = m;
+  p.text.assign(answer_text);
+  p.canonical = std::move(canonical);
+  p.signature = std::move(signature_json);
+  enqueue(std::move(p));
   return Status();
 }
 
@@ -123,21 +134,19 @@ Status ProvenanceIndex::attachSignature(std::string_view cid, std::string_view c
   Pending p;
   p.is_signature = true;
   p.manifest.content_id.assign(cid);
-  p.text.assign(canonical);
+  p.canonical.assign(canonical);
   p.signature.assign(signature_json);
-  {
-    std::lock_guard<std::mutex> l(q_mu_);
-    queue_.push_back(std::move(p));
-    ++enqueued_;
-  }
-  q_cv_.notify_one();
+  enqueue(std::move(p));
   return Status();
 }
 
 Status ProvenanceIndex::flush() {
   std::unique_lock<std::mutex> l(q_mu_);
   uint64_t target = enqueued_;
+  ++flushing_;
+  q_cv_.notify_one();
   done_cv_.wait(l, [&] { return written_ >= target; });
+  --flushing_;
   if (!last_error_.empty()) {
     std::string e = std::move(last_error_);
     last_error_.clear();
@@ -153,6 +162,10 @@ void ProvenanceIndex::writerLoop() {
       std::unique_lock<std::mutex> l(q_mu_);
       q_cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;
+      // Let records gather: one transaction for many answers.
+      q_cv_.wait_for(l, kWriteWait, [&] {
+        return stopping_ || flushing_ > 0 || queue_.size() >= kMaxWriteBatch;
+      });
       batch.swap(queue_);
     }
     Status s = writeBatch(batch);
@@ -170,17 +183,20 @@ Status ProvenanceIndex::writeBatch(std::vector<Pending>& batch) {
     if (!batch[i].is_signature) sketches[i] = sketchText(normaliseForHash(batch[i].text, batch[i].manifest.labels));
   std::lock_guard<std::mutex> l(db_mu_);
   sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
-  Stmt ins(db_, "INSERT OR IGNORE INTO answers(cid,hash,created,labels,sketch) VALUES(?,?,?,?,?)");
+  Stmt ins(db_, "INSERT OR IGNORE INTO answers(cid,hash,created,labels,sketch,manifest,signature) "
+                "VALUES(?,?,?,?,?,?,?)");
   Stmt band(db_, "INSERT OR IGNORE INTO bands(key,id) VALUES(?,?)");
   Stmt sig(db_, "UPDATE answers SET manifest=?, signature=? WHERE cid=?");
   if (!ins.ok() || !band.ok() || !sig.ok()) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return dbError(db_, "prepare");
   }
+  std::vector<std::pair<int64_t, int64_t>> band_rows;
+  band_rows.reserve(batch.size() * kBands);
   for (size_t i = 0; i < batch.size(); ++i) {
     Pending& p = batch[i];
     if (p.is_signature) {
-      sig.text(1, p.text);
+      sig.text(1, p.canonical);
       sig.text(2, p.signature);
       sig.text(3, p.manifest.content_id);
       sig.step();
@@ -192,17 +208,41 @@ Status ProvenanceIndex::writeBatch(std::vector<Pending>& batch) {
     ins.text(3, p.manifest.created);
     ins.text(4, labelsJson(p.manifest.labels));
     ins.blob(5, sketches[i].toBytes());
+    if (p.canonical.empty()) sqlite3_bind_null(ins.get(), 6);
+    else ins.text(6, p.canonical);
+    if (p.signature.empty()) sqlite3_bind_null(ins.get(), 7);
+    else ins.text(7, p.signature);
     int rc = ins.step();
     ins.reset();
     if (rc != SQLITE_DONE || sqlite3_changes(db_) == 0) continue;
     int64_t id = sqlite3_last_insert_rowid(db_);
     if (sketches[i].shingles == 0) continue;
-    for (int64_t key : bandKeys(sketches[i])) {
-      band.i64(1, key);
-      band.i64(2, id);
-      band.step();
-      band.reset();
+    for (int64_t key : bandKeys(sketches[i])) band_rows.push_back({key, id});
+  }
+  // In key order the B-tree inserts walk the pages once instead of jumping around.
+  // Many rows per statement: the per-statement cost of SQLite is most of a small insert.
+  std::sort(band_rows.begin(), band_rows.end());
+  size_t r = 0;
+  if (band_rows.size() >= kBandRowsPerInsert) {
+    std::string sql = "INSERT OR IGNORE INTO bands(key,id) VALUES(?,?)";
+    for (size_t k = 1; k < kBandRowsPerInsert; ++k) sql += ",(?,?)";
+    Stmt many(db_, sql.c_str());
+    if (many.ok()) {
+      for (; r + kBandRowsPerInsert <= band_rows.size(); r += kBandRowsPerInsert) {
+        for (size_t k = 0; k < kBandRowsPerInsert; ++k) {
+          many.i64(static_cast<int>(2 * k + 1), band_rows[r + k].first);
+          many.i64(static_cast<int>(2 * k + 2), band_rows[r + k].second);
+        }
+        many.step();
+        sqlite3_reset(many.get());
+      }
     }
+  }
+  for (; r < band_rows.size(); ++r) {
+    band.i64(1, band_rows[r].first);
+    band.i64(2, band_rows[r].second);
+    band.step();
+    band.reset();
   }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     Error e = dbError(db_, "commit");

@@ -4,10 +4,14 @@
 // (to strip them again), a MinHash sketch with its LSH band keys, and the canonical manifest
 // and signature when known. It never stores the answer text itself.
 // record() is cheap and non-blocking: it copies the text and queues it; a writer thread
-// sketches and inserts in group transactions. lookup()/byContentId() read through the same
+// sketches and inserts in group transactions: it lets records gather for up to kWriteWait (or
+// kMaxWriteBatch records) and writes them in one transaction, band rows sorted by key, so an
+// answer costs a share of one commit rather than one of its own. Nothing waits for the index
+// but flush() (which cuts the wait short) and lookups of answers not yet written. lookup()/byContentId() read through the same
 // connection under a mutex. All methods may be called from any thread.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -47,8 +51,10 @@ class ProvenanceIndex {
   static Result<std::unique_ptr<ProvenanceIndex>> open(const std::string& path);
 
   // Queues one produced answer. `answer_text` is the text as delivered or before labelling
-  // (labels are stripped either way). Never blocks on disk.
-  Status record(const Manifest& m, std::string_view answer_text);
+  // (labels are stripped either way). Never blocks on disk. With the canonical manifest and
+  // signature JSON (the gateway records after signing) the answer is one row insert.
+  Status record(const Manifest& m, std::string_view answer_text, std::string canonical = {},
+                std::string signature_json = {});
   // Adds the canonical manifest and signature JSON once signing is done (may precede the
   // record's insertion; both are queued in order).
   Status attachSignature(std::string_view content_id, std::string_view canonical,
@@ -67,12 +73,16 @@ class ProvenanceIndex {
   Result<int64_t> pruneBefore(std::string_view created_before);
 
  private:
+  static constexpr auto kWriteWait = std::chrono::milliseconds(20);
+  static constexpr size_t kMaxWriteBatch = 1024;
   struct Pending {
     bool is_signature = false;
     Manifest manifest;
-    std::string text;  // or canonical, for signatures
+    std::string text;       // the answer; empty for is_signature
+    std::string canonical;  // may be empty (attachSignature follows)
     std::string signature;
   };
+  void enqueue(Pending p);
   ProvenanceIndex() = default;
   void writerLoop();
   Status writeBatch(std::vector<Pending>& batch);
@@ -83,6 +93,7 @@ class ProvenanceIndex {
   std::condition_variable q_cv_, done_cv_;
   std::vector<Pending> queue_;
   uint64_t enqueued_ = 0, written_ = 0;
+  int flushing_ = 0;  // flush() callers waiting: write without gathering
   bool stopping_ = false;
   std::string last_error_;
   std::thread writer_;

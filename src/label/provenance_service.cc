@@ -19,32 +19,42 @@ Result<std::unique_ptr<ProvenanceService>> ProvenanceService::open(const Provena
     if (!idx.ok()) return idx.error();
     s->index_ = std::move(*idx);
   }
-  s->signer_ = std::make_unique<BatchSigner>(s->keys_, o.max_batch);
+  s->signer_ = std::make_unique<BatchSigner>(s->keys_, o.max_batch, o.max_sign_wait);
   return s;
 }
 
 void ProvenanceService::seal(const ManifestContext& ctx, std::string_view answer,
                              std::string content_id,
                              std::function<void(Result<SealedProvenance>)> done) {
-  auto sm = std::make_shared<SignedManifest>();
+  // Request path: the manifest and its canonical bytes (hashing runs on the caller's worker,
+  // in parallel). Signer thread: the batch signature, the emitted forms, and the index record
+  // (one row with its manifest and signature, written later in a group transaction).
+  struct Pending {
+    SignedManifest sm;
+    std::string answer;
+    std::function<void(Result<SealedProvenance>)> done;
+  };
+  auto p = std::make_shared<Pending>();
   std::string kid = signer_->kid();
-  sm->manifest = makeManifest(ctx, answer, clock_->nowMicros(), kid, std::move(content_id));
-  sm->canonical = canonicalBytes(sm->manifest);
-  if (index_) (void)index_->record(sm->manifest, answer);  // errors surface in flush()
-  std::string canonical = sm->canonical;
+  p->sm.manifest = makeManifest(ctx, answer, clock_->nowMicros(), kid, std::move(content_id));
+  p->sm.canonical = canonicalBytes(p->sm.manifest);
+  if (index_) p->answer.assign(answer);
+  p->done = std::move(done);
+  std::string canonical = p->sm.canonical;
   ProvenanceIndex* index = index_.get();
-  signer_->submit(std::move(canonical), [sm, index, done = std::move(done)](Result<Signature> sig) {
+  signer_->submit(std::move(canonical), [p, index](Result<Signature> sig) {
     if (!sig.ok()) {
-      done(sig.error());
+      p->done(sig.error());
       return;
     }
-    sm->signature = std::move(*sig);
+    SignedManifest& sm = p->sm;
+    sm.signature = std::move(*sig);
     SealedProvenance out;
-    out.json = provenanceJson(*sm);
-    out.headers = provenanceHeaders(*sm);
-    if (index) (void)index->attachSignature(sm->manifest.content_id, sm->canonical, signatureJson(sm->signature));
-    out.signed_manifest = std::move(*sm);
-    done(std::move(out));
+    out.json = provenanceJson(sm);
+    out.headers = provenanceHeaders(sm);
+    if (index) (void)index->record(sm.manifest, p->answer, sm.canonical, signatureJson(sm.signature));
+    out.signed_manifest = std::move(sm);
+    p->done(std::move(out));
   }, std::move(kid));
 }
 

@@ -5,6 +5,7 @@
 // thread; `done` callbacks run on the signer thread (post them back to the exchange).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ struct ProvenanceOptions {
   std::string key_dir = std::string(kDefaultKeyDir);
   std::string index_path = std::string(kDefaultIndexPath);  // empty = no index (no lookups)
   size_t max_batch = 256;
+  // Under load an answer waits up to this long for others to share its signature (BatchSigner);
+  // an idle gateway signs at once. 0 = never wait (one signature per signer wake-up).
+  std::chrono::microseconds max_sign_wait{1000};
 };
 
 // What an exchange gets back: everything ready to splice.
@@ -43,7 +47,8 @@ class ProvenanceService {
                                                          const Clock& clock);
 
   // Manifest for `answer` (as before labelling; the labels are those applied, see
-  // appliedLabels), recorded in the index, signed in the next batch. `content_id` empty = new.
+  // appliedLabels), signed in the next batch (see ProvenanceOptions::max_sign_wait), then
+  // recorded in the index with its signature. `content_id` empty = new.
   void seal(const ManifestContext& ctx, std::string_view answer, std::string content_id,
             std::function<void(Result<SealedProvenance>)> done);
   // The same, waiting for the signature (≈50 µs at low load; for tools and tests).
@@ -55,6 +60,10 @@ class ProvenanceService {
   Status reloadKeys();  // after `concord provenance rotate`
   std::shared_ptr<const KeyRing> keys() const;
   ProvenanceIndex* index() const { return index_.get(); }
+  struct SignerStats {
+    uint64_t batches = 0, manifests = 0;  // manifests / batches = mean batch
+  };
+  SignerStats signerStats() const { return {signer_->batchesSigned(), signer_->manifestsSigned()}; }
 
  private:
   ProvenanceService() = default;

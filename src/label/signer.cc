@@ -184,8 +184,9 @@ Result<std::vector<Signature>> Signer::signBatch(const std::vector<std::string_v
   return out;
 }
 
-BatchSigner::BatchSigner(std::shared_ptr<const KeyRing> ring, size_t max_batch)
-    : ring_(std::move(ring)), max_batch_(max_batch ? max_batch : 1) {
+BatchSigner::BatchSigner(std::shared_ptr<const KeyRing> ring, size_t max_batch,
+                         std::chrono::microseconds max_wait)
+    : ring_(std::move(ring)), max_batch_(max_batch ? max_batch : 1), max_wait_(max_wait) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -199,11 +200,16 @@ BatchSigner::~BatchSigner() {
 }
 
 void BatchSigner::submit(std::string canonical, Done done, std::string kid) {
+  bool wake;
   {
     std::lock_guard<std::mutex> l(mu_);
+    if (queue_.empty()) first_queued_ = std::chrono::steady_clock::now();
     queue_.push_back({std::move(canonical), std::move(done), std::move(kid)});
+    // The thread waits for the first item (idle) or for a full batch (gathering); anything
+    // else would only wake it early.
+    wake = queue_.size() == 1 || queue_.size() >= max_batch_;
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
 }
 
 void BatchSigner::setKeyRing(std::shared_ptr<const KeyRing> ring) {
@@ -247,9 +253,16 @@ void BatchSigner::run() {
       std::unique_lock<std::mutex> l(mu_);
       cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
+      const auto now = std::chrono::steady_clock::now();
+      if (max_wait_.count() > 0 && now - last_batch_ < max_wait_) {  // busy: let the batch gather
+        cv_.wait_until(l, first_queued_ + max_wait_,
+                       [&] { return stopping_ || queue_.size() >= max_batch_; });
+      }
+      last_batch_ = std::chrono::steady_clock::now();
       size_t n = std::min(queue_.size(), max_batch_);
       batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + n));
       queue_.erase(queue_.begin(), queue_.begin() + n);
+      if (!queue_.empty()) first_queued_ = last_batch_;
       ring = ring_;
       previous = previous_ring_;
     }

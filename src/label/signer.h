@@ -8,6 +8,7 @@
 // one Ed25519 signature per batch at high load); submit() from any thread.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -61,7 +62,9 @@ class Signer {
 class BatchSigner {
  public:
   using Done = std::function<void(Result<Signature>)>;
-  explicit BatchSigner(std::shared_ptr<const KeyRing> ring, size_t max_batch = 256);
+  // `max_wait` 0: never wait for a batch to gather (sign whatever is queued at once).
+  explicit BatchSigner(std::shared_ptr<const KeyRing> ring, size_t max_batch = 256,
+                       std::chrono::microseconds max_wait = std::chrono::microseconds(0));
   ~BatchSigner();  // signs what is queued, then joins
   BatchSigner(const BatchSigner&) = delete;
   BatchSigner& operator=(const BatchSigner&) = delete;
@@ -92,6 +95,9 @@ class BatchSigner {
   std::shared_ptr<const KeyRing> ring_;
   std::shared_ptr<const KeyRing> previous_ring_;
   size_t max_batch_;
+  std::chrono::microseconds max_wait_;
+  std::chrono::steady_clock::time_point first_queued_{};  // of the oldest queued manifest
+  std::chrono::steady_clock::time_point last_batch_{};    // when the last batch was taken
   bool stopping_ = false;
   uint64_t batches_ = 0, signed_ = 0;
   std::thread thread_;

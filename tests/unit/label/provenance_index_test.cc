@@ -98,6 +98,51 @@ TEST(ProvenanceIndex, SignatureAttachedAndRetrievableByContentId) {
             VerifyOutcome::kNoMatch);
 }
 
+// The gateway records an answer once, after signing: one row with manifest and signature.
+TEST(ProvenanceIndex, RecordWithSignatureIsOneRow) {
+  auto ring = KeyRing::ephemeralForTest();
+  auto idx = openMemory();
+  Manifest m = manifestFor(kAnswer);
+  m.key_id = ring->currentKid();
+  std::string canonical = canonicalBytes(m);
+  auto sig = Signer(ring).sign(canonical);
+  ASSERT_TRUE(sig.ok());
+  ASSERT_TRUE(idx->record(m, kAnswer, canonical, signatureJson(*sig)).ok());
+  ASSERT_TRUE(idx->flush().ok());  // must not wait for the writer's gathering window
+  auto byId = idx->byContentId(m.content_id);
+  ASSERT_TRUE(byId.ok());
+  EXPECT_EQ(byId->manifest, canonical);
+  EXPECT_EQ(byId->signature, signatureJson(*sig));
+  Verification v = verifyByLookup(*idx, ring.get(), kAnswer);
+  EXPECT_EQ(v.outcome, VerifyOutcome::kExactMatch);
+  EXPECT_TRUE(v.signature_valid);
+}
+
+// Many answers in one write batch: every one is found again by its own text (band rows are
+// written in key order across answers, several rows per statement).
+TEST(ProvenanceIndex, LargeBatchEveryAnswerFound) {
+  auto idx = openMemory();
+  std::vector<std::string> texts;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) {
+    std::string t = "Answer number " + std::to_string(i) + " talks about " + std::to_string(i * 7919) +
+                    " apples, " + std::to_string(i * 104729) + " pears and the weather in town " +
+                    std::to_string(i % 13) + " on a quiet Sunday afternoon with friends.";
+    Manifest m = manifestFor(t, {});
+    ids.push_back(m.content_id);
+    ASSERT_TRUE(idx->record(m, t).ok());
+    texts.push_back(std::move(t));
+  }
+  ASSERT_TRUE(idx->flush().ok());
+  EXPECT_EQ(*idx->size(), 300);
+  for (int i : {0, 1, 150, 299}) {
+    auto r = idx->lookup(texts[i] + " Extra words.");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->kind, IndexMatch::Kind::kNear) << i;
+    EXPECT_EQ(r->content_id, ids[i]) << i;
+  }
+}
+
 TEST(ProvenanceIndex, PersistsAcrossReopen) {
   auto path = std::filesystem::temp_directory_path() / ("concord-prov-" + randomContentId() + ".db");
   Manifest m = manifestFor(kAnswer);
