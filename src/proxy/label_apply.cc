@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "label/explicit_label.h"
+#include "label/responses_stream_labeler.h"
 #include "label/stream_labeler.h"
 #include "proxy/handoff.h"
 
@@ -111,6 +112,81 @@ class StreamNotices final : public StreamLabel {
   bool sealed_ = false;
 };
 
+// /v1/responses streams (label::ResponsesStreamLabeler): typed events, no [DONE]; the closing
+// events repeat the whole text, so some events are rewritten, and the provenance goes into the
+// terminal response.completed. Needs two hooks the relay does not call yet (see
+// kRelayRewritesEvents): closes(data) — await finish() before writing this event — and
+// rewrite(data, out) — write `out` instead of the event just passed to event().
+class ResponsesStreamNotices final : public StreamLabel {
+ public:
+  ResponsesStreamNotices(Notices notices, label::ManifestContext ctx, int user_turns,
+                         label::ProvenanceService* provenance)
+      : rule_ids_(std::move(notices.rule_ids)),
+        labeler_(notices.applied, user_turns),
+        ctx_(std::move(ctx)),
+        provenance_(provenance),
+        content_id_(provenance ? label::randomContentId() : std::string()) {
+    ctx_.labels = std::move(notices.applied);
+  }
+
+  std::vector<std::pair<std::string, std::string>> headHeaders() const override {
+    if (content_id_.empty()) return {};
+    return {{std::string(label::kContentIdHeader), content_id_}};
+  }
+
+  void event(std::string_view data, std::string& before, std::string& after) override {
+    auto out = labeler_.feed(data, provenance_json_);
+    before = std::move(out.before);
+    after.clear();
+    replacement_ = std::move(out.replacement);
+  }
+
+  // Called before the terminal event is passed to event(): seals the answer so that the
+  // terminal event can carry the provenance. Writes nothing itself.
+  asio::awaitable<std::string> finish() override {
+    if (provenance_ && !finished_) {
+      auto sealed = co_await seal(*provenance_, ctx_, labeler_.answerText(), content_id_);
+      sealed_ = sealed && sealed->ok();
+      if (sealed_) provenance_json_ = sealed->value().json;
+    }
+    finished_ = true;
+    co_return std::string();
+  }
+
+  bool closes(std::string_view data) const { return label::ResponsesStreamLabeler::isTerminal(data); }
+  bool rewrite(std::string_view /*data*/, std::string& out) {
+    if (replacement_.empty()) return false;
+    out = std::move(replacement_);
+    replacement_.clear();
+    return true;
+  }
+
+  LabelResult result() const override {
+    LabelResult r;
+    if (labeler_.labelsEmitted() > 0) r.rule_ids = rule_ids_;
+    if (sealed_) r.rule_ids.push_back("provenance");
+    return r;
+  }
+
+ private:
+  std::vector<std::string> rule_ids_;
+  label::ResponsesStreamLabeler labeler_;
+  label::ManifestContext ctx_;
+  label::ProvenanceService* provenance_;
+  std::string content_id_;
+  std::string provenance_json_;
+  std::string replacement_;
+  bool finished_ = false;
+  bool sealed_ = false;
+};
+
+// The relay (exchange.cc relayStream) writes every upstream event as it came and calls
+// finish() only at `data: [DONE]`, which a /v1/responses stream never sends. Until it calls
+// StreamLabel::closes/rewrite (proposed in steps.h), responses streams pass unlabelled: half
+// of the labelling (extra deltas without the rewritten closing events and provenance) would
+// leave the client's views of the text disagreeing.
+constexpr bool kRelayRewritesEvents = false;
+
 }  // namespace
 
 LabelApply::LabelApply(const config::Config& config,
@@ -168,9 +244,14 @@ asio::awaitable<LabelResult> LabelApply::labelBody(const StepInput& in, const Ve
 std::unique_ptr<StreamLabel> LabelApply::labelStream(const StepInput& in, const Verdict& verdict,
                                                      std::string_view upstream) {
   const auto endpoint = labelEndpoint(in.view.endpoint);
-  if (!endpoint || in.view.endpoint == api::Endpoint::kResponses) return nullptr;
+  if (!endpoint) return nullptr;
   Notices n = noticesFor(in, verdict);
   if (n.start.empty() && n.end.empty() && !provenance_) return nullptr;
+  if (in.view.endpoint == api::Endpoint::kResponses) {
+    if (!kRelayRewritesEvents) return nullptr;
+    return std::make_unique<ResponsesStreamNotices>(std::move(n), manifestContext(in, upstream),
+                                                    in.view.user_turns, provenance_.get());
+  }
   return std::make_unique<StreamNotices>(*endpoint, std::move(n), manifestContext(in, upstream),
                                          provenance_.get());
 }
