@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 
 namespace concord::detect {
 namespace {
@@ -44,12 +45,36 @@ bool looksLikeDateOrVersion(std::string_view v) {
   return false;
 }
 
+float validateWithLibrary(std::string_view v);
+
+// libphonenumber costs ~20 us per candidate (ICU regexes), more than the whole scan of a 4 KB
+// prompt. A chat request carries the whole conversation again on every turn, so the same
+// numbers come back request after request: remember the verdict per thread, bounded.
+constexpr size_t kCacheEntries = 1024;
+
+struct VerdictCache {
+  std::unordered_map<std::string, float> verdicts;
+  std::string key;
+};
+
 }  // namespace
 
 float validatePhoneNumber(std::string_view v) {
   int digits = static_cast<int>(std::count_if(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }));
   if (digits < 7 || digits > 15) return 0;
   if (looksLikeDateOrVersion(v)) return 0;
+  thread_local VerdictCache cache;
+  cache.key.assign(v);
+  if (auto it = cache.verdicts.find(cache.key); it != cache.verdicts.end()) return it->second;
+  float score = validateWithLibrary(v);
+  if (cache.verdicts.size() >= kCacheEntries) cache.verdicts.clear();
+  cache.verdicts.emplace(cache.key, score);
+  return score;
+}
+
+namespace {
+
+float validateWithLibrary(std::string_view v) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   std::string s(v);
   PhoneNumber number;
@@ -93,5 +118,7 @@ float validatePhoneNumber(std::string_view v) {
     return 0.55f;
   return 0;
 }
+
+}  // namespace
 
 }  // namespace concord::detect

@@ -2,6 +2,7 @@
 // International numbers ("+44 ...", "0044 ...") are parsed as such; national ones are tried
 // against a fixed list of regions (US, GB, CN, IN, SG, MY, HK, AU, DE, FR, KR, ID, TH, AE, SA,
 // JP, BR, ES). libphonenumber's PhoneNumberUtil is a thread-safe singleton; any thread.
+// Verdicts are remembered per thread (bounded) because the library costs ~20 us a number.
 #pragma once
 
 #include <string_view>
