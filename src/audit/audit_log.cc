@@ -328,6 +328,7 @@ Result<PruneResult> AuditLog::prune(const RetentionPolicy& policy) {
   SpecialRecord rec{"prune",
                     {{"first_segment", out.deleted_segments.front()}, {"last_segment", out.deleted_segments.back()},
                      {"min_days", min_days}, {"max_days", max_days}, {"cutoff_us", out.cutoff_us}}};
+  if (!policy.sources.empty()) rec.body["sources"] = policy.sources;
   auto done = std::make_shared<std::promise<Status>>();
   auto fut = done->get_future();
   if (!enqueueSpecial(std::move(rec), [done](Status s) { done->set_value(std::move(s)); }))

@@ -55,8 +55,9 @@ struct AuditStats {
 };
 
 struct RetentionPolicy {
-  std::vector<int64_t> min_days;  // one per pack that sets a minimum
-  std::vector<int64_t> max_days;  // one per pack that sets a maximum
+  std::vector<int64_t> min_days;  // one per pack rule (or flag) that sets a minimum
+  std::vector<int64_t> max_days;  // one per pack rule (or flag) that sets a maximum
+  std::vector<std::string> sources;  // where they came from ("rule:CN-LBL-9", "flag:--max-days"), recorded
 };
 struct PruneResult {
   std::vector<uint64_t> deleted_segments;

@@ -1,8 +1,10 @@
-// `concord audit verify|export|query|prune --dir DIR [...]`: the operator's view of the audit
-// trail (docs/audit-format.md). Parsing only; the work is in src/audit/ (verifier, exporter,
-// audit_index, AuditLog::prune). Exit 0 ok, 1 verify found problems, 2 bad usage or input.
+// `concord audit verify|export|query|prune [-c concord.yaml] [--dir DIR] [...]`: the operator's
+// view of the audit trail (docs/audit-format.md). Parsing only; the work is in src/audit/
+// (verifier, exporter, audit_index, AuditLog::prune) and proxy::retentionFromConfig (the packs'
+// retention for prune). Exit 0 ok, 1 verify found problems, 2 bad usage or input.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -16,6 +18,8 @@
 #include "audit/verifier.h"
 #include "cli/commands.h"
 #include "common/clock.h"
+#include "config/config_loader.h"
+#include "proxy/chain_audit.h"
 
 namespace concord::cli {
 namespace {
@@ -65,10 +69,13 @@ struct FilterFlags {
 int runAudit(int argc, char** argv) {
   CLI::App app{"concord audit: verify, export, query and prune the audit trail", "concord audit"};
   app.require_subcommand(1);
-  std::string dir = "./data/audit", key = "./data/audit-signing.key";
+  std::string dir = "./data/audit", key = "./data/audit-signing.key", config_path;
   auto common = [&](CLI::App* sub) {
-    sub->add_option("--dir", dir, "audit directory")->capture_default_str();
-    sub->add_option("--key", key, "signing key (its public key is <key>.pub)")->capture_default_str();
+    sub->add_option("-c,--config", config_path,
+                    "concord.yaml: its audit directory, signing key and (prune) the retention of its packs");
+    sub->add_option("--dir", dir, "audit directory (default: the config's, else ./data/audit)");
+    sub->add_option("--key", key, "signing key, its public key is <key>.pub (default: the config's data_dir/"
+                                  "audit-signing.key, else ./data/audit-signing.key)");
   };
   auto* verify = app.add_subcommand("verify", "check CRCs, the hash chain, gaps, checkpoints and signatures");
   common(verify);
@@ -98,13 +105,22 @@ int runAudit(int argc, char** argv) {
   auto* prune = app.add_subcommand("prune", "delete whole segments past every retention maximum");
   common(prune);
   std::vector<int64_t> min_days, max_days;
-  prune->add_option("--min-days", min_days, "a pack's minimum retention in days (repeatable)");
-  prune->add_option("--max-days", max_days, "a pack's maximum retention in days (repeatable)");
+  prune->add_option("--min-days", min_days, "a minimum retention in days (repeatable; replaces the packs' minimums)");
+  prune->add_option("--max-days", max_days, "a maximum retention in days (repeatable; replaces the packs' maximums)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e), 0;
     return fail(e.what());
+  }
+  CLI::App* sub = app.get_subcommands().front();
+  std::shared_ptr<const config::Config> config;
+  if (!config_path.empty()) {
+    auto loaded = config::loadConfig(config_path);
+    if (!loaded) return fail(loaded.error().message);
+    config = loaded.value();
+    if (sub->count("--dir") == 0) dir = config->audit.dir;
+    if (sub->count("--key") == 0) key = config->data_dir + "/audit-signing.key";
   }
   auto& fs = PosixFileSystem::instance();
   if (!prune->parsed() && !fs.exists(dir)) return fail("no audit directory at " + dir);
@@ -160,16 +176,41 @@ int runAudit(int argc, char** argv) {
     std::fprintf(stderr, "concord audit: %zu record(s)\n", rows->size());
     return 0;
   }
-  // prune
+  // prune: the packs' retention (most protective: kept until the highest minimum and every
+  // maximum have passed), each side replaced by flags when given.
+  RetentionPolicy policy;
+  if (config) {
+    auto from_packs = proxy::retentionFromConfig(*config);
+    if (!from_packs) return fail(from_packs.error().message);
+    policy = std::move(from_packs.value());
+  }
+  if (!min_days.empty()) {
+    policy.min_days = min_days;
+    policy.sources.push_back("flag:--min-days");
+  }
+  if (!max_days.empty()) {
+    policy.max_days = max_days;
+    policy.sources.push_back("flag:--max-days");
+  }
+  if (!min_days.empty() && !max_days.empty()) policy.sources = {"flag:--min-days", "flag:--max-days"};
+  int64_t highest_min = 0, lowest_max = 0;
+  for (int64_t d : policy.min_days) highest_min = std::max(highest_min, d);
+  for (int64_t d : policy.max_days) lowest_max = lowest_max ? std::min(lowest_max, d) : d;
+  std::fprintf(stderr, "concord audit: retention: minimum %lld day(s), maximum %lld day(s) (%zu source(s))\n",
+               static_cast<long long>(highest_min), static_cast<long long>(lowest_max), policy.sources.size());
+  if (lowest_max && highest_min > lowest_max)
+    std::fprintf(stderr, "concord audit: the minimum (%lld days) is above a maximum (%lld days): records are kept "
+                 "until the minimum has passed\n", static_cast<long long>(highest_min), static_cast<long long>(lowest_max));
   AuditOptions o;
   o.dir = dir;
   o.signing_key_path = key;
   auto log = AuditLog::open(o, fs, SystemClock::instance());
   if (!log) return fail(log.error().message);
-  auto r = (*log)->prune({min_days, max_days});
+  auto r = (*log)->prune(policy);
   (*log)->close();
   if (!r) return fail(r.error().message);
-  if (max_days.empty()) std::fprintf(stderr, "concord audit: no --max-days given: nothing is past a maximum\n");
+  if (policy.max_days.empty())
+    std::fprintf(stderr, "concord audit: no maximum (no pack sets one, no --max-days): nothing is past a maximum\n");
   std::printf("pruned %zu segment(s) with no record newer than %s\n", r->deleted_segments.size(),
               r->cutoff_us ? isoTime(r->cutoff_us).c_str() : "-");
   return 0;

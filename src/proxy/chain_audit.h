@@ -9,6 +9,7 @@
 #include "audit/audit_log.h"
 #include "common/result.h"
 #include "config/config.h"
+#include "policy/program.h"
 #include "proxy/steps.h"
 
 namespace concord::proxy {
@@ -16,6 +17,9 @@ namespace concord::proxy {
 class ChainAudit final : public AuditStep {
  public:
   static Result<std::shared_ptr<ChainAudit>> open(const config::Config& config);
+  // Same on another file system (tests inject faults with audit::SimulatedFileSystem); `fs`
+  // must outlive the ChainAudit.
+  static Result<std::shared_ptr<ChainAudit>> open(const config::Config& config, audit::FileSystem& fs);
   ~ChainAudit() override;
 
   bool record(ExchangeRecord&& record, std::function<void(bool)> on_durable) override;
@@ -29,6 +33,18 @@ class ChainAudit final : public AuditStep {
   bool strict_;
 };
 
+// The exchange's record as the audit log's. Findings name their field: "messages[i]" (span in
+// request segment i) when no content is kept; with content, "prompt" (span in the joined
+// prompt text) and "answer", the spans audit::redact replaces in redacted mode.
 audit::AuditRecord toAuditRecord(ExchangeRecord&& record);
+
+// The retention the loaded packs ask of the audit log: every enabled `log` rule's
+// retention_min_days and retention_max_days (whatever its condition: a segment holds exchanges
+// of every kind, so each rule's window applies to it). AuditLog::prune keeps everything until
+// the highest minimum and every maximum have passed.
+audit::RetentionPolicy retentionFromProgram(const policy::Program& program);
+// The same for the packs a concord.yaml loads (none without a policy section). Errors: the
+// packs' load errors (file:line).
+Result<audit::RetentionPolicy> retentionFromConfig(const config::Config& config);
 
 }  // namespace concord::proxy

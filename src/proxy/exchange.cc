@@ -19,6 +19,7 @@
 #include "label/provenance_service.h"
 #include "oversight/approval_queue.h"
 #include "oversight/stop_switch.h"
+#include "proxy/audit_content.h"
 #include "proxy/forwarder.h"
 #include "proxy/redaction_apply.h"
 #include "proxy/stop_watch.h"
@@ -162,6 +163,7 @@ class Exchange {
     // 5. decide: the policy program turns facts into a verdict.
     verdict_ = snapshot_->steps.decide->decide(input(), record_.findings);
     record_.rules = verdict_.rules;
+    captureRequestContent(record_, verdict_, view_, detector);  // only when the policy logs content
 
     // 6. enforce: deny, hold, route constraints.
     if (verdict_.action == Verdict::Action::kDeny) {
@@ -275,6 +277,7 @@ class Exchange {
     const auto usage = api::extractUsage(body);
     setUsage(usage);
     if (vault_) body = restoreInJson(body, *vault_);  // the user gets their own values back
+    captureAnswerBody(record_, endpoint_, body, *snapshot_->steps.detect, input());
     // 8. label
     LabelResult labels;
     if (upstream_.status < 300) labels = co_await snapshot_->steps.label->labelBody(input(), verdict_, upstream_name_, body);
@@ -326,6 +329,7 @@ class Exchange {
         break;
       }
       if (events.empty()) continue;
+      captureStreamEvents(record_, endpoint_, events);  // returns at once unless content is logged
       std::string_view out = events;
       if (labeller || restorer) {
         labelled.clear();
@@ -380,6 +384,7 @@ class Exchange {
     }
     releaseConnection(upstream_);
     if (labeller) record_.labels = labeller->result().rule_ids;
+    finishAnswerContent(record_, *snapshot_->steps.detect, input());
     if (client_gone) {
       record_.error_code = "client_disconnected";
       gw_.metrics().count("concord_client_disconnects_total", "");

@@ -1,6 +1,8 @@
 // ExchangeRecord: what one exchange leaves behind for the audit trail — who, what, where,
 // which decision and why, what it cost. Filled step by step by the exchange; a plain value
-// handed to the audit step at the end. Never holds a prompt or answer value.
+// handed to the audit step at the end. Holds prompt and answer text only when the policy's log
+// obligation asks for content (log_content other than "none"; see proxy/audit_content.h); the
+// audit writer then hashes or redacts it as the mode says, off the request path.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +51,12 @@ struct ExchangeRecord {
   int64_t total_us = 0;
   uint32_t attempts = 0;
   bool stream = false;
+  // Content (proxy/audit_content.h). Filled only when log_content is not "none".
+  std::string log_content = "none";        // none | hash | redacted | full
+  std::string prompt_text;                 // the request's text segments joined by kSegmentSeparator
+  std::vector<uint32_t> segment_offsets;   // where each request segment starts in prompt_text
+  std::string answer_text;                 // the answer's text (all choices, in order)
+  std::vector<FindingRef> answer_findings; // detector findings in answer_text (segment unused)
 };
 
 }  // namespace concord::proxy

@@ -4,6 +4,23 @@
 #include <cmath>
 
 namespace concord::proxy {
+namespace {
+
+// The audit content mode of a decision. A log rule that names no content mode leaves the
+// obligation at `full` in the program; raw content is written only when a fired rule asks for
+// `full` by name, otherwise `redacted` (never a detected value in the log).
+std::string logContent(const policy::Program& program, const policy::Decision& decision) {
+  if (!decision.log.required) return "none";
+  if (decision.log.content != policy::LogContent::kFull) return policy::logContentName(decision.log.content);
+  for (const auto& hit : decision.rules) {
+    if (hit.action != policy::Action::kLog) continue;
+    const auto* rule = program.rule(hit.id);
+    if (rule && rule->log_content_set && rule->log_content == policy::LogContent::kFull) return "full";
+  }
+  return "redacted";
+}
+
+}  // namespace
 
 Result<std::shared_ptr<PolicyDecide>> PolicyDecide::create(const config::Config& config) {
   policy::LoadOptions options;
@@ -74,6 +91,9 @@ Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>&
     verdict.labels.push_back({std::string(l.rule_id), policy::placementName(l.placement),
                               std::string(l.textFor(language))});
   }
+  verdict.log_content = logContent(*program_, decision);
+  verdict.retention_min_days = decision.log.retention_min_days;
+  verdict.retention_max_days = decision.log.retention_max_days;
   return verdict;
 }
 

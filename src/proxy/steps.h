@@ -41,6 +41,8 @@ struct Verdict {
   bool route_constrained = false;
   std::vector<LabelPlan> labels;       // label obligations handed to the label step
   std::vector<RedactionPlan> redactions;
+  std::string log_content = "none";  // audit content mode (policy log obligation): none|hash|redacted|full
+  int32_t retention_min_days = 0, retention_max_days = 0;  // of the fired log rules (0 = none)
 };
 
 // Per-exchange inputs the steps read.

@@ -315,5 +315,39 @@ TEST(AuditLog, PruneDeletesOnlyOldWholeSegmentsAndRecordsIt) {
   EXPECT_FALSE(rep.ok());
 }
 
+// The retention a prune applied, and where it came from (the packs' rules), is in the chain.
+TEST(AuditLog, PruneRecordNamesTheRetentionSources) {
+  SimulatedFileSystem fs;
+  FakeClock clock;
+  AuditOptions o = simOptions();
+  o.segment_max_age_s = 86400;
+  {
+    auto log = AuditLog::open(o, fs, clock);
+    ASSERT_TRUE(log);
+    for (int day = 0; day < 6; ++day) {
+      Acks acks;
+      (*log)->append(makeRecord("d" + std::to_string(day)), acks.cb("x"));
+      ASSERT_TRUE(waitFor([&] { return acks.okCount() == 1; }));
+      clock.advanceMicros(86'400'000'000);
+    }
+    RetentionPolicy policy{{2, 1}, {3}, {"rule:ORG-LOG-1", "rule:ORG-LOG-2"}};
+    auto r = (*log)->prune(policy);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_FALSE(r->deleted_segments.empty());
+  }
+  nlohmann::json prune;
+  auto names = *fs.list("/sim/audit");
+  for (const auto& n : names) {
+    if (!parseSegmentName(n)) continue;
+    for (const auto& f : scanFrames(*fs.readFile("/sim/audit/" + n)).frames)
+      if (auto p = parsePayload(f.payload); p && p->type == "prune") prune = p->json;
+  }
+  ASSERT_TRUE(prune.is_object());
+  EXPECT_EQ(prune["min_days"], 2);
+  EXPECT_EQ(prune["max_days"], 3);
+  EXPECT_EQ(prune["sources"], nlohmann::json({"rule:ORG-LOG-1", "rule:ORG-LOG-2"}));
+  EXPECT_TRUE(verifyDir(fs, "/sim/audit", kPub, true).ok());
+}
+
 }  // namespace
 }  // namespace concord::audit
