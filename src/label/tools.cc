@@ -105,4 +105,49 @@ ToolOutput runProvenanceTool(const std::string& action, const std::string& dir_i
   return out;
 }
 
+namespace {
+// YYYY-MM-DD, optionally followed by THH:MM[:SS[.frac]][Z]: compared as text with the
+// manifest's `created` (always UTC with a Z), so a plain date means midnight UTC.
+bool isRfc3339Prefix(const std::string& s) {
+  auto digits = [&](size_t at, size_t n) {
+    if (at + n > s.size()) return false;
+    for (size_t i = at; i < at + n; ++i)
+      if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+  };
+  if (!digits(0, 4) || s.size() < 10 || s[4] != '-' || !digits(5, 2) || s[7] != '-' || !digits(8, 2)) return false;
+  size_t i = 10;
+  if (i == s.size()) return true;
+  if (s[i] != 'T' || !digits(i + 1, 2) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(i + 4, 2)) return false;
+  i += 6;
+  if (i < s.size() && s[i] == ':') {
+    if (!digits(i + 1, 2)) return false;
+    i += 3;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      if (!digits(i, 1)) return false;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    }
+  }
+  if (i < s.size() && s[i] == 'Z') ++i;
+  return i == s.size();
+}
+}  // namespace
+
+ToolOutput runPruneTool(const std::string& db_path, const std::string& before_in) {
+  std::string db = db_path.empty() ? std::string(kDefaultIndexPath) : db_path;
+  if (!isRfc3339Prefix(before_in)) return usage("--before must be a date like 2026-06-01 or 2026-06-01T12:00:00Z, not \"" + before_in + "\"");
+  std::string before = before_in;
+  if (!before.empty() && before.back() == 'Z') before.pop_back();  // "…T12:00:00" < "…T12:00:00.000001Z"
+  if (!std::filesystem::exists(db)) return usage("no provenance index at " + db);
+  auto idx = ProvenanceIndex::open(db);
+  if (!idx.ok()) return ToolOutput{1, "", idx.error().message + "\n"};
+  auto n = (*idx)->pruneBefore(before);
+  if (!n.ok()) return ToolOutput{1, "", n.error().message + "\n"};
+  ToolOutput out;
+  out.out = std::to_string(*n) + "\n";
+  out.err = "removed " + std::to_string(*n) + " answers created before " + before_in + " from " + db + "\n";
+  return out;
+}
+
 }  // namespace concord::label

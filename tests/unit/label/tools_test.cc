@@ -118,3 +118,30 @@ TEST_F(ToolsTest, VerifyWithManifestAndByLookup) {
 
 }  // namespace
 }  // namespace concord::label
+
+namespace concord::label {
+namespace {
+
+TEST_F(ToolsTest, PruneRemovesAnswersBeforeTheDateOnly) {
+  std::string db = (dir_ / "prov.db").string();
+  EXPECT_EQ(runPruneTool(db, "2026-06-01").exit_code, 2) << "no index yet";
+  {
+    auto idx = ProvenanceIndex::open(db);
+    ASSERT_TRUE(idx.ok());
+    ManifestContext ctx{"Op", "gw", "0.1.0", "m", "u", "p", {}};
+    // 2026-05-31T23:59:59.5Z, 2026-06-01T00:00:00Z (exactly at the cut: kept), 2026-07-01.
+    for (int64_t us : {1'780'271'999'500'000LL, 1'780'272'000'000'000LL, 1'782'864'000'000'000LL})
+      ASSERT_TRUE((*idx)->record(makeManifest(ctx, "answer " + std::to_string(us), us, "kid"), "answer").ok());
+    ASSERT_TRUE((*idx)->flush().ok());
+  }
+  EXPECT_EQ(runPruneTool(db, "June 1st").exit_code, 2);
+  EXPECT_EQ(runPruneTool(db, "2026-06-01T25").exit_code, 2);
+  auto r = runPruneTool(db, "2026-06-01T00:00:00Z");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "1\n");
+  EXPECT_EQ(runPruneTool(db, "2026-06-02").out, "1\n");
+  EXPECT_EQ(*(*ProvenanceIndex::open(db))->size(), 1);
+}
+
+}  // namespace
+}  // namespace concord::label
