@@ -129,3 +129,54 @@ TEST(Verifier, HttpHandler) {
 
 }  // namespace
 }  // namespace concord::label
+
+namespace concord::label {
+namespace {
+
+// What the gateway emits under load: manifests signed together in one Merkle tree. Each one
+// verifies alone (body form, header form, POST /v1/concord/verify), and every flipped byte of
+// its signature block (root signature, index, size, inclusion path) or text fails.
+TEST(Verifier, BatchSignedManifestsVerifyAloneAndFlippedBytesFail) {
+  auto ring = KeyRing::ephemeralForTest();
+  Signer signer(ring);
+  std::vector<Produced> ps;
+  for (int i = 0; i < 5; ++i) ps.push_back(produce(signer));  // five answers, distinct cids
+  std::vector<std::string_view> canon;
+  for (const auto& p : ps) canon.push_back(p.signed_manifest.canonical);
+  auto sigs = signer.signBatch(canon);
+  ASSERT_TRUE(sigs.ok());
+  for (size_t i = 0; i < ps.size(); ++i) {
+    SignedManifest& sm = ps[i].signed_manifest;
+    sm.signature = (*sigs)[i];
+    ASSERT_EQ(sm.signature.size, 5u);
+    ASSERT_FALSE(sm.signature.path.empty());
+    auto body = attachProvenance(kBody, provenanceJson(sm));
+    ASSERT_TRUE(body.ok());
+    auto delivered = ps[i].delivered;
+    EXPECT_EQ(verifyWithManifest(*ring, delivered, *body).outcome, VerifyOutcome::kVerified) << i;
+    EXPECT_EQ(verifyWithManifest(*ring, delivered, provenanceHeaderValue(sm)).outcome, VerifyOutcome::kVerified) << i;
+    json req = {{"text", delivered}, {"manifest", json::parse(provenanceJson(sm))}};
+    EXPECT_EQ(json::parse(verifyRequest(req.dump(), *ring, nullptr).body)["result"], "verified") << i;
+  }
+  // Another member's inclusion path (or index) does not fit this manifest.
+  SignedManifest swapped = ps[3].signed_manifest;
+  swapped.signature.path = ps[1].signed_manifest.signature.path;
+  EXPECT_FALSE(verifyWithManifest(*ring, ps[3].delivered, provenanceHeaderValue(swapped)).passed());
+  swapped = ps[3].signed_manifest;
+  swapped.signature.index = 2;
+  EXPECT_FALSE(verifyWithManifest(*ring, ps[3].delivered, provenanceHeaderValue(swapped)).passed());
+  const SignedManifest& sm = ps[3].signed_manifest;
+  std::string sig = signatureJson(sm.signature);
+  for (size_t i = 0; i < sig.size(); ++i) {
+    std::string s = sig;
+    s[i] ^= 0x01;
+    EXPECT_FALSE(verifyWithManifest(*ring, ps[3].delivered, base64url(sm.canonical) + "." + base64url(s)).passed())
+        << "signature byte " << i << " " << s;
+  }
+  std::string text = ps[3].delivered;
+  text[text.size() - 3] ^= 0x01;
+  EXPECT_FALSE(verifyWithManifest(*ring, text, provenanceHeaderValue(sm)).passed());
+}
+
+}  // namespace
+}  // namespace concord::label
