@@ -75,8 +75,7 @@ std::string PseudonymRestorer::finish() {
   return out;
 }
 
-namespace {
-std::string mask(std::string_view value) {
+std::string maskValue(std::string_view value) {
   std::string tail;
   for (size_t i = value.size(); i-- > 0 && tail.size() < 4;) {
     char c = value[i];
@@ -85,7 +84,6 @@ std::string mask(std::string_view value) {
   if (value.size() < 8) return "****";
   return std::string("****").append(tail);
 }
-}  // namespace
 
 std::string redact(std::string_view text, std::span<const Finding> findings, RedactionMode mode,
                    PseudonymVault* vault) {
@@ -100,7 +98,7 @@ std::string redact(std::string_view text, std::span<const Finding> findings, Red
     if (x.begin < pos) continue;  // overlaps the previous replacement
     out.append(text, pos, x.begin - pos);
     std::string_view value = text.substr(x.begin, x.end - x.begin);
-    if (mode == RedactionMode::kMask) out += mask(value);
+    if (mode == RedactionMode::kMask) out += maskValue(value);
     else if (mode == RedactionMode::kPseudonym && vault) out += vault->tokenFor(x.kind, value);
     else out.append("[").append(redactionLabel(x.kind)).append("]");
     pos = x.end;

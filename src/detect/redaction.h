@@ -23,6 +23,9 @@ enum class RedactionMode { kTag, kMask, kPseudonym };
 // "pii.email" -> "EMAIL", "secret.aws_key" -> "AWS_KEY".
 std::string redactionLabel(std::string_view kind);
 
+// Partial mask of a value: "****" plus its last four letters/digits ("****" alone under 8 bytes).
+std::string maskValue(std::string_view value);
+
 class PseudonymVault {
  public:
   // `tenant` namespaces the vault (a vault is never shared across tenants); tokens are numbered

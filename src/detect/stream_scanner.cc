@@ -58,14 +58,36 @@ Status StreamScanner::finish(std::vector<Finding>& out) {
   return judge(total_, out);
 }
 
+uint64_t StreamScanner::safeOffset() const {
+  if (finished_) return total_;
+  // A pending match may start up to holdBack_ bytes before its first reported end.
+  uint64_t limit = total_;
+  for (const RawMatch& m : pending_) limit = std::min<uint64_t>(limit, m.to);
+  return limit > holdBack_ ? limit - holdBack_ : 0;
+}
+
 Status StreamScanner::judge(uint64_t upTo, std::vector<Finding>& out) {
-  std::vector<RawMatch> ready;
-  auto split = std::stable_partition(pending_.begin(), pending_.end(), [&](const RawMatch& m) { return m.to > upTo; });
-  for (auto it = split; it != pending_.end(); ++it) {
-    if (it->to <= windowStart_) continue;  // fell out of the window: cannot be validated
-    ready.push_back({it->id, 0, static_cast<uint32_t>(it->to - windowStart_)});
+  // Hyperscan reports every end of a growing match (a token, a digit run). The ends of one
+  // pattern that follow each other within kLag bytes form a chain, judged as a whole once it
+  // has stopped growing for kLag bytes, so a match is never cut at a chunk boundary. A chain
+  // still growing after half the window is judged anyway (bounded memory).
+  std::sort(pending_.begin(), pending_.end(), [](const RawMatch& a, const RawMatch& b) {
+    return a.id != b.id ? a.id < b.id : a.to < b.to;
+  });
+  std::vector<RawMatch> ready, keep;
+  for (size_t i = 0; i < pending_.size();) {
+    size_t j = i + 1;
+    while (j < pending_.size() && pending_[j].id == pending_[i].id && pending_[j].to <= pending_[j - 1].to + kLag) ++j;
+    uint64_t first = pending_[i].to, last = pending_[j - 1].to;
+    bool done = finished_ || last <= upTo || first + kWindow / 2 < total_;
+    for (size_t k = i; k < j; ++k) {
+      if (!done) keep.push_back(pending_[k]);
+      else if (pending_[k].to > windowStart_)  // else fell out of the window: cannot be validated
+        ready.push_back({pending_[k].id, 0, static_cast<uint32_t>(pending_[k].to - windowStart_)});
+    }
+    i = j;
   }
-  pending_.erase(split, pending_.end());
+  pending_.swap(keep);
   if (ready.empty()) return {};
   std::vector<Finding> found;
   Status st = scanner_->validate(window_, scratch_, ready, found);

@@ -34,8 +34,9 @@ class StreamScanner {
   // Ends the stream; appends the remaining findings.
   Status finish(std::vector<Finding>& out);
   // Bytes [0, safeOffset) are judged: no finding reported later starts before this offset
-  // (for matches no longer than the hold-back).
-  uint64_t safeOffset() const { return finished_ ? total_ : (total_ > holdBack_ ? total_ - holdBack_ : 0); }
+  // (for matches that start at most holdBack bytes before their first possible end). It stays
+  // holdBack bytes behind the end of the text and behind every match still being judged.
+  uint64_t safeOffset() const;
   uint64_t total() const { return total_; }
 
  private:
