@@ -20,6 +20,8 @@ using K = std::string_view;
 
 #define INJ(re, kind, w) {re, kF, kind, Family::kInjection, nullptr, w}
 #define INJU(re, kind, w) {re, kFU, kind, Family::kInjection, nullptr, w}
+// In the kGroupInjectionWords group: the pattern must contain a word of that group's prefilter.
+#define INJG(re, kind, w) {re, kF, kind, Family::kInjection, nullptr, w, kGroupInjectionWords}
 
 constexpr K kO = kinds::kInjOverride;
 constexpr K kR = kinds::kInjRoleplay;
@@ -34,7 +36,7 @@ const PatternSpec kInjection[] = {
     INJ("\\b(?:ignore|disregard|forget)\\s+(?:everything|all|anything)\\s+(?:above|before|previously|prior|you\\s+(?:were|have\\s+been)\\s+told)", kO, 0.9f),
     INJ("\\b(?:ignore|disregard|forget)\\s+(?:what|everything)\\s+(?:i|you)\\s+(?:said|told|wrote|were\\s+told)", kO, 0.75f),
     INJ("\\bdo\\s+not\\s+(?:follow|obey|adhere\\s+to|comply\\s+with)\\s+(?:your|the|any)\\s+(?:previous|prior|original|system|safety)?\\s*(?:instructions|rules|guidelines|programming|policies)", kO, 0.85f),
-    INJ("\\b(?:new|updated|revised|real|actual|true)\\s+(?:system\\s+)?(?:instructions?|rules|task|directive|orders)\\s*(?::|are|follow|-)", kO, 0.6f),
+    INJG("\\b(?:new|updated|revised|real|actual|true)\\s+(?:system\\s+)?(?:instructions?|rules|task|directive|orders)\\s*(?::|are|follow|-)", kO, 0.6f),
     INJ("\\bfrom\\s+now\\s+on,?\\s+(?:you\\s+(?:will|must|shall|are|should)|ignore|respond|answer|act|always|never|only)", kO, 0.55f),
     INJ("\\byou\\s+(?:are|will\\s+be)\\s+no\\s+longer\\s+(?:bound|restricted|limited|constrained|required)", kO, 0.85f),
     INJ("\\b(?:without|no|ignore\\s+(?:all|any|your))\\s+(?:any\\s+)?(?:ethical|moral|safety|content)\\s+(?:restrictions|guidelines|limits|constraints|filters|considerations|boundaries|policies)", kO, 0.75f),
@@ -47,7 +49,7 @@ const PatternSpec kInjection[] = {
     INJ("\\b(?:ignore|disregard)\\s+the\\s+(?:above|previous|prior|preceding)\\b", kO, 0.8f),
     INJ("\\b(?:now|next)\\s*,?\\s+(?:focus|concentrate)\\s+on\\s+(?:your\\s+|the\\s+|a\\s+)?new\\s+(?:task|assignment|instructions?|goal)", kO, 0.8f),
     INJ("\\bstop\\b[^.\\n]{0,20}\\b(?:ignore|forget|disregard)\\b", kO, 0.6f),
-    INJ("\\b(?:say|print|output|respond\\s+with|reply\\s+with|write)\\s+[\"'\\x60]?(?:i\\s+have\\s+been\\s+)?(?:pwned|hacked|owned)\\b", kO, 0.85f),
+    INJG("\\b(?:say|print|output|respond\\s+with|reply\\s+with|write)\\s+[\"'\\x60]?(?:i\\s+have\\s+been\\s+)?(?:pwned|hacked|owned)\\b", kO, 0.85f),
     INJ("\\bi\\s+want\\s+you\\s+to\\s+act\\s+as\\b", kR, 0.3f),
     INJ("\\b(?:vergiss|vergessen\\s+sie)\\s+alles\\b", kO, 0.8f),
     INJ("\\bdu\\s+bist\\s+(?:jetzt|nun|ab\\s+jetzt|ab\\s+sofort)\\b", kR, 0.55f),
@@ -113,7 +115,7 @@ const PatternSpec kInjection[] = {
     INJU("режим\\s+(?:разработчика|без\\s+ограничений|бога)", kR, 0.75f),
 
     // ---- system-prompt extraction -------------------------------------------------------
-    INJ("\\b(?:reveal|show|print|display|output|repeat|recite|tell\\s+me|give\\s+me|share|dump|leak|disclose|expose|write\\s+out|spell\\s+out)\\b[^.\\n]{0,40}(?:system\\s+(?:prompt|message|instructions?)|(?:initial|original|hidden|secret|full)\\s+(?:prompt|instructions)|pre-?prompt|instructions\\s+you\\s+(?:were|have\\s+been)\\s+given|developer\\s+(?:message|instructions))", kX, 0.9f),
+    INJG("\\b(?:reveal|show|print|display|output|repeat|recite|tell\\s+me|give\\s+me|share|dump|leak|disclose|expose|write\\s+out|spell\\s+out)\\b[^.\\n]{0,40}(?:system\\s+(?:prompt|message|instructions?)|(?:initial|original|hidden|secret|full)\\s+(?:prompt|instructions)|pre-?prompt|instructions\\s+you\\s+(?:were|have\\s+been)\\s+given|developer\\s+(?:message|instructions))", kX, 0.9f),
     INJ("\\bwhat\\s+(?:is|are|was|were)\\s+(?:your|the)\\s+(?:system\\s+prompt|initial\\s+(?:prompt|instructions)|original\\s+instructions|instructions\\s+(?:above|before))", kX, 0.85f),
     INJ("\\b(?:repeat|print|output|copy|echo)\\s+(?:the\\s+)?(?:words|text|everything|all|lines?)\\s+(?:above|before|prior)", kX, 0.8f),
     INJ("\\b(?:starting|beginning)\\s+with\\s+[\"'“]?you\\s+are\\b", kX, 0.8f),
@@ -148,7 +150,7 @@ const PatternSpec kInjection[] = {
     INJ("\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|assistant|llm|language\\s+model|chatbot|gpt|large\\s+language\\s+model|automated)", kI, 0.8f),
     INJ("\\b(?:ai|assistant|llm|chatbot|gpt|agent|model)s?\\s*(?:,|:)\\s*(?:please\\s+)?(?:ignore|disregard|you\\s+must|you\\s+should|do\\s+not|don't|instead|now)\\b", kI, 0.75f),
     INJ("\\bwhen\\s+(?:you\\s+)?(?:summari[sz]e|summari[sz]ing|reading|processing|answering|analy[sz]ing)\\s+(?:this|these|the)\\b.{0,40}\\b(?:ignore|instead|must|always|say|include|tell|respond|output)\\b", kI, 0.75f),
-    INJ("\\b(?:send|forward|email|post|upload|exfiltrate|transmit|leak)\\s+(?:all\\s+|the\\s+|this\\s+|any\\s+|their\\s+|his\\s+|her\\s+)?(?:conversation|chat\\s+history|user\\s+data|personal\\s+data|credentials|passwords?|api\\s+keys?|emails?|messages|contents?|data|information)\\s+to\\s+(?:https?://|\\S+@|the\\s+following|this\\s+(?:url|address|endpoint))", kI, 0.85f),
+    INJG("\\b(?:send|forward|email|post|upload|exfiltrate|transmit|leak)\\s+(?:all\\s+|the\\s+|this\\s+|any\\s+|their\\s+|his\\s+|her\\s+)?(?:conversation|chat\\s+history|user\\s+data|personal\\s+data|credentials|passwords?|api\\s+keys?|emails?|messages|contents?|data|information)\\s+to\\s+(?:https?://|\\S+@|the\\s+following|this\\s+(?:url|address|endpoint))", kI, 0.85f),
     INJ("!\\[[^\\]]*\\]\\(https?://[^)\\s]+[?&][a-z_]+=(?:\\{|\\$|%7b|\\[)", kI, 0.85f),
     INJ("<!--[^>]{0,200}\\b(?:ignore|instruction|assistant|ai\\s+model|system\\s+prompt|do\\s+not\\s+tell)\\b", kI, 0.75f),
     INJ("\\[\\s*(?:system|admin|developer)\\s+(?:note|message|override|instruction)s?\\s*[:\\]]", kI, 0.8f),

@@ -36,12 +36,17 @@ struct PatternSpec {
   float score;         // score when there is no validator
   // 0: the pattern is in the big database itself. >0: a cheap prefilter of that group stands
   // in for it there, and the group's own database finds it in a window around prefilter hits
-  // (kGroupDigits: IDs, cards, phones, dates...; kGroupAt: e-mail).
+  // (kGroupDigits: IDs, cards, phones, dates...; kGroupAt: e-mail; kGroupInjectionWords).
   uint8_t group = 0;
 };
 
 inline constexpr uint8_t kGroupDigits = 1;
 inline constexpr uint8_t kGroupAt = 2;
+// Injection phrases whose leading words are common English ("write", "new", "show", "send"):
+// in the big database they cost more than all PII patterns together. Each member must contain
+// one of the prefilter's words (see Scanner::build) within the group window of its match.
+inline constexpr uint8_t kGroupInjectionWords = 3;
+inline constexpr uint8_t kGroupCount = 4;
 
 std::span<const PatternSpec> piiPatterns();
 std::span<const PatternSpec> secretPatterns();

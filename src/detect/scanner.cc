@@ -99,8 +99,11 @@ Result<std::shared_ptr<const Scanner>> Scanner::build(const ScannerOptions& opti
   hs_compile_error_t* err = nullptr;
   // Big database: ungrouped patterns plus one cheap prefilter per group (measured ~2x faster
   // than the digit/e-mail patterns themselves on mixed EN/ZH/AR text).
-  static constexpr const char* kPrefilters[] = {nullptr, "\\d{2}[ .\\-/]?\\d{2}[ .\\-/]?\\d", "@|[\\[\\(\\{<]\\s?at\\s?[\\]\\)\\}>]"};
-  static constexpr uint32_t kWindows[] = {0, 64, 160};  // longest digit item: IBAN with spaces, 42
+  static constexpr const char* kPrefilters[kGroupCount] = {
+      nullptr, "\\d{2}[ .\\-/]?\\d{2}[ .\\-/]?\\d", "@|[\\[\\(\\{<]\\s?at\\s?[\\]\\)\\}>]",
+      "pwned|hacked|owned|prompt|instruction|message|rules|task|directive|orders|http|@|following|url|address|endpoint"};
+  // Longest digit item: IBAN with spaces, 42. Injection phrases: as far as a clause (240).
+  static constexpr uint32_t kWindows[kGroupCount] = {0, 64, 160, 256};
   std::vector<const char*> mainExprs;
   std::vector<unsigned> mainFlags, mainIds;
   for (size_t i = 0; i < exprs.size(); ++i)
@@ -109,14 +112,15 @@ Result<std::shared_ptr<const Scanner>> Scanner::build(const ScannerOptions& opti
       mainFlags.push_back(flags[i]);
       mainIds.push_back(ids[i]);
     }
-  s->groups_.resize(3);
-  for (uint8_t g = 1; g < 3; ++g) {
+  s->groups_.resize(kGroupCount);
+  for (uint8_t g = 1; g < kGroupCount; ++g) {
     std::vector<const char*> ge;
     std::vector<unsigned> gf, gi;
     for (size_t i = 0; i < exprs.size(); ++i)
       if (s->patterns_[i]->group == g) {
         ge.push_back(exprs[i]);
-        gf.push_back(flags[i] | HS_FLAG_SOM_LEFTMOST);
+        // Injection phrases are too large for start-of-match: their span starts at the clause.
+        gf.push_back(g == kGroupInjectionWords ? flags[i] : flags[i] | HS_FLAG_SOM_LEFTMOST);
         gi.push_back(ids[i]);
       }
     if (ge.empty()) continue;
@@ -275,8 +279,11 @@ Status Scanner::validate(std::string_view text, ScanScratch& scratch, std::vecto
         uint32_t wb = first > g.window ? first - g.window : 0;
         uint32_t we = std::min<uint32_t>(static_cast<uint32_t>(text.size()), last + g.window);
         GroupCtx ctx{&located, wb, this};
+        size_t before = located.size();
         if (hs_scan(g.db, text.data() + wb, we - wb, 0, scratch.hs_, collectGroup, &ctx) != HS_SUCCESS)
           return makeError("detect.scan", "Hyperscan group scan failed");
+        if (id - patterns_.size() == kGroupInjectionWords)
+          for (size_t q = before; q < located.size(); ++q) located[q].from = clauseStart(text, located[q].to);
       }
       i = j;
       continue;
