@@ -177,6 +177,9 @@ class Exchange {
         co_return reject({403, "invalid_request_error", "approval_required", verdict_.message},
                          rulesJson());
       // A person decides; the client waits (streams get keep-alive comments).
+      hold_ = holdRequest(verdict_, "request");
+      hold_.digest = oversight::sha256Hex(req_.body);
+      hold_.preview = approvalPreview();
       const auto resolution = co_await awaitApproval();
       if (rejection_) co_return;
       if (resolution.outcome == oversight::Outcome::kDenied)
@@ -277,6 +280,12 @@ class Exchange {
     const auto usage = api::extractUsage(body);
     setUsage(usage);
     if (vault_) body = restoreInJson(body, *vault_);  // the user gets their own values back
+    if (upstream_.status < 300 && endpoint_ == Endpoint::kChatCompletions &&
+        snapshot_->steps.decide->decidesAnswers() && body.find("\"tool_calls\"") != std::string::npos) {
+      tool_calls_ = toolCallsInBody(body);
+      if (!tool_calls_.empty() && co_await decideToolCalls()) body = refuseToolCallsInBody(body, refusal_);
+      if (rejection_) co_return;
+    }
     captureAnswerBody(record_, endpoint_, body, *snapshot_->steps.detect, input());
     // 8. label
     LabelResult labels;
@@ -313,6 +322,13 @@ class Exchange {
     std::string labelled;
     std::unique_ptr<StreamRestorer> restorer;
     if (vault_) restorer = std::make_unique<StreamRestorer>(*vault_);
+    // Tool calls the policy decides on: from the first tool call delta on, events are held back
+    // until the answer is complete and the policy (or a person) has decided.
+    std::unique_ptr<ToolCallCollector> tools;
+    if (upstream_.status < 300 && endpoint_ == Endpoint::kChatCompletions && snapshot_->steps.decide->decidesAnswers())
+      tools = std::make_unique<ToolCallCollector>();
+    bool holding = false;
+    std::string held;
     api::SseSplitter splitter;
     bool saw_done = false, client_gone = false;
     std::string_view piece;
@@ -331,12 +347,34 @@ class Exchange {
       if (events.empty()) continue;
       captureStreamEvents(record_, endpoint_, events);  // returns at once unless content is logged
       std::string_view out = events;
-      if (labeller || restorer) {
+      if (labeller || restorer || tools) {
         labelled.clear();
         std::string before, after, restored;
         for (size_t pos = 0; pos < events.size();) {
           const auto event = api::nextEvent(events, pos);
           std::string_view raw = event.raw, data = event.data;
+          if (event.data == "[DONE]" && holding) {
+            // The answer is complete: deliver the held tool calls, or say why they were refused.
+            holding = false;
+            tool_calls_ = tools->calls();
+            if (co_await decideToolCalls()) {
+              // The refusal is what the user gets: labelled and covered by the provenance too.
+              const std::string refusal = refusalEvents(*tools, refusal_);
+              for (size_t at = 0; at < refusal.size();) {
+                const auto refused = api::nextEvent(refusal, at);
+                if (labeller) labeller->event(refused.data, before, after);
+                labelled += before;
+                labelled += refused.raw;
+                labelled += after;
+                before.clear();
+                after.clear();
+              }
+            } else {
+              labelled += held;
+            }
+            held.clear();
+            if (rejection_) rejection_.reset();
+          }
           if (event.data == "[DONE]") {
             if (restorer) labelled += restorer->finish();  // a token held back at the very end
             if (labeller) {
@@ -353,10 +391,13 @@ class Exchange {
               }
             }
             if (labeller) labeller->event(data, before, after);
+            if (tools && !holding && tools->event(data)) holding = true;
+            else if (holding) tools->event(data);
           }
-          labelled += before;
-          labelled += raw;
-          labelled += after;
+          std::string& sink = holding ? held : labelled;
+          sink += before;
+          sink += raw;
+          sink += after;
           before.clear();
           after.clear();
         }
@@ -370,6 +411,7 @@ class Exchange {
           if (data.find("\"usage\"") != std::string_view::npos) setUsage(api::extractUsage(data));
         });
       }
+      if (out.empty()) continue;  // everything in this piece is held back
       if (!co_await sink_.sendChunk(out)) {
         client_gone = true;  // the client left: stop the upstream too
         break;
@@ -473,20 +515,26 @@ class Exchange {
     return {503, "server_error", "stopped_by_operator", "stopped by an operator: " + why};
   }
 
-  // Parks the exchange until a person approves or denies it, or the hold expires. The approval
-  // is bound to the digest of this exact body and used once.
-  asio::awaitable<oversight::Resolution> awaitApproval() {
-    const auto& cfg = snapshot_->config->oversight;
+  // What a reviewer is asked to decide on, but the digest and preview of the held thing.
+  oversight::ApprovalRequest holdRequest(const Verdict& verdict, const char* kind) const {
     oversight::ApprovalRequest request;
+    request.kind = kind;
     request.tenant = principal_.tenant;
     request.key_id = principal_.key_id;
     request.endpoint = record_.endpoint;
     request.model = record_.model;
-    for (const auto& r : verdict_.rules) request.rules.emplace_back(r.id, r.cite);
-    request.digest = oversight::sha256Hex(req_.body);
-    request.preview = approvalPreview();
+    for (const auto& r : verdict.rules)
+      if (r.action == "hold" || r.action == "deny") request.rules.emplace_back(r.id, r.cite);
     request.policy_version = std::to_string(snapshot_->generation);
-    request.expires_us = wallMicros() + int64_t{cfg.hold_max_wait_ms} * 1000;
+    request.expires_us = wallMicros() + int64_t{snapshot_->config->oversight.hold_max_wait_ms} * 1000;
+    return request;
+  }
+
+  // Parks the exchange until a person approves or denies hold_, or the hold expires. The
+  // approval is bound to the digest of exactly what was held and used once.
+  asio::awaitable<oversight::Resolution> awaitApproval() {
+    const auto& cfg = snapshot_->config->oversight;
+    const oversight::ApprovalRequest& request = hold_;
     struct Wait {
       explicit Wait(asio::any_io_executor ex) : timer(ex) {}
       asio::steady_timer timer;
@@ -533,6 +581,36 @@ class Exchange {
       }
     }
     co_return wait->resolution;
+  }
+
+  // 7b. An answer's tool calls: an agent acts on them, so the policy decides (and maybe a person)
+  // before the client sees them. True when they are refused; refusal_ then says why.
+  asio::awaitable<bool> decideToolCalls() {
+    const Verdict answer_verdict = snapshot_->steps.decide->decideAnswer(input(), tool_calls_);
+    for (const auto& r : answer_verdict.rules) record_.rules.push_back(r);
+    if (answer_verdict.action == Verdict::Action::kAllow) co_return false;
+    gw_.metrics().count("concord_tool_call_decisions_total",
+                        answer_verdict.action == Verdict::Action::kDeny ? "decision=\"deny\"" : "decision=\"hold\"");
+    if (answer_verdict.action == Verdict::Action::kDeny) {
+      record_.verdict = "deny";
+      refusal_ = "The gateway refused this tool call: " + answer_verdict.message;
+      co_return true;
+    }
+    record_.verdict = "hold";
+    if (!gw_.approvals()) {
+      refusal_ = "This tool call needs a reviewer's approval and none can be asked: " + answer_verdict.message;
+      co_return true;
+    }
+    hold_ = holdRequest(answer_verdict, "tool_call");
+    hold_.preview = describeToolCalls(tool_calls_);
+    hold_.digest = oversight::sha256Hex(hold_.preview);
+    const auto resolution = co_await awaitApproval();
+    if (resolution.outcome == oversight::Outcome::kApproved && !rejection_) co_return false;
+    rejection_.reset();  // an approval that cannot be used is a refusal, not an error
+    refusal_ = resolution.outcome == oversight::Outcome::kDenied
+                   ? "A reviewer refused this tool call: " + resolution.reason
+                   : "No reviewer approved this tool call in time; it was not delivered.";
+    co_return true;
   }
 
   // What a reviewer sees of the request: the users' and tools' text with every finding masked.
@@ -658,6 +736,9 @@ class Exchange {
   std::string upstream_name_;
   bool accounted_ = false;
   bool stream_begun_ = false;  // a held stream answered 200 with keep-alives already
+  oversight::ApprovalRequest hold_;  // what a person is asked to approve, while held
+  std::vector<ToolCall> tool_calls_;  // of the answer, when the policy decides on them
+  std::string refusal_;               // why they were refused
   std::optional<api::ApiError> rejection_;
   std::string rejection_extra_;
   std::string rejection_code_;

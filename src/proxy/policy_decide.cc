@@ -97,4 +97,28 @@ Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>&
   return verdict;
 }
 
+Verdict PolicyDecide::decideAnswer(const StepInput& in, const std::vector<ToolCall>& calls) {
+  const ToolCallFacts tool_facts(calls);
+  policy::Facts facts;
+  facts.principal = &in.principal;
+  facts.deployment = &deployment_;
+  facts.endpoint = api::endpointName(in.view.endpoint);
+  facts.model = in.view.model;
+  facts.language = in.language;
+  facts.stream = in.view.stream;
+  facts.tools_present = in.view.tools_present;
+  facts.tool_calls = tool_facts.facts();
+  facts.day = static_cast<int32_t>(in.now_micros / 86'400'000'000LL);
+  const policy::Decision decision = program_->decideAnswer(facts);
+  Verdict verdict;
+  for (const auto& r : decision.rules)
+    verdict.rules.push_back({std::string(r.id), std::string(r.cite), policy::actionName(r.action)});
+  if (decision.verdict == policy::Verdict::kDeny) verdict.action = Verdict::Action::kDeny;
+  else if (decision.verdict == policy::Verdict::kHold) verdict.action = Verdict::Action::kHold;
+  verdict.message = decision.denial_message.empty()
+                        ? std::string("refused by policy rule ") + std::string(decision.deciding_rule)
+                        : std::string(decision.denial_message);
+  return verdict;
+}
+
 }  // namespace concord::proxy

@@ -19,6 +19,8 @@ class PolicyDecide final : public DecideStep {
   static Result<std::shared_ptr<PolicyDecide>> create(const config::Config& config);
 
   Verdict decide(const StepInput& in, const std::vector<FindingRef>& findings) override;
+  bool decidesAnswers() const override { return program_->hasAnswerRules(); }
+  Verdict decideAnswer(const StepInput& in, const std::vector<ToolCall>& calls) override;
   const std::shared_ptr<const policy::Program>& program() const { return program_; }
 
  private:

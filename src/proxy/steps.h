@@ -15,6 +15,7 @@
 #include "common/principal.h"
 #include "proxy/exchange_record.h"
 #include "proxy/router.h"
+#include "proxy/tool_calls.h"
 
 namespace concord::proxy {
 
@@ -69,6 +70,11 @@ class DecideStep {
  public:
   virtual ~DecideStep() = default;
   virtual Verdict decide(const StepInput& in, const std::vector<FindingRef>& findings) = 0;
+  // True when some rule decides on answers (answer.tool_calls); the relay then reads tool calls.
+  virtual bool decidesAnswers() const { return false; }
+  // The decision on the tool calls an answer asks for: allow, hold (a person decides) or deny.
+  // Only the answer-phase rules count; the request's verdict stands.
+  virtual Verdict decideAnswer(const StepInput&, const std::vector<ToolCall>&) { return {}; }
 };
 
 // What labelling added to an answer: the rules met and the headers to send with it.

@@ -140,7 +140,6 @@ std::string refusalEvents(const ToolCallCollector& stream, std::string_view expl
   };
   std::string events = chunk({{"role", "assistant"}, {"content", std::string(explanation)}}, nullptr);
   events += chunk(json::object(), "stop");
-  events += "data: [DONE]\n\n";
   return events;
 }
 

@@ -64,8 +64,8 @@ std::string describeToolCalls(const std::vector<ToolCall>& calls);
 // "stop"); usage and ids kept. Returns `body` unchanged if it is not a chat.completion.
 std::string refuseToolCallsInBody(std::string_view body, std::string_view explanation);
 
-// Complete SSE events (chat.completion.chunk, then [DONE]) that tell a streaming client why its
-// tool calls were refused.
+// Complete SSE events (chat.completion.chunks: the explanation, then finish_reason "stop") that
+// tell a streaming client why its tool calls were refused; the relay ends the stream after them.
 std::string refusalEvents(const ToolCallCollector& stream, std::string_view explanation);
 
 }  // namespace concord::proxy

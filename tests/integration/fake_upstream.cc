@@ -230,6 +230,12 @@ std::string FakeUpstream::chatCompletionJson(const std::string& model) const {
   return out;
 }
 
+void FakeUpstream::setCannedChat(std::string json, std::vector<std::string> sse_data) {
+  std::lock_guard lock(mutex_);
+  canned_json_ = std::move(json);
+  canned_sse_ = std::move(sse_data);
+}
+
 bool FakeUpstream::handle(int fd, const RecordedRequest& req) {
   Behaviour b = behaviour_.load();
   if (b == Behaviour::kNormal) b = behaviourForModel(req.model);
@@ -274,6 +280,22 @@ bool FakeUpstream::handle(int fd, const RecordedRequest& req) {
       break;
   }
   const std::string& t = req.target;
+  std::string canned_json;
+  std::vector<std::string> canned_sse;
+  {
+    std::lock_guard lock(mutex_);
+    canned_json = canned_json_;
+    canned_sse = canned_sse_;
+  }
+  if (t == "/v1/chat/completions" && !canned_json.empty()) {
+    if (!wants_stream) return sendAll(fd, response(200, canned_json));
+    std::string out = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (const auto& data : canned_sse) out += chunk("data: " + data + "\n\n");
+    out += chunk("data: [DONE]\n\n");
+    out += "0\r\n\r\n";
+    if (sendAll(fd, out)) ++streams_completed_;
+    return true;
+  }
   if (t == "/v1/chat/completions") {
     if (wants_stream) {
       stream(fd, req, stream_events_.load(), 0, false);

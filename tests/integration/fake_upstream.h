@@ -66,6 +66,10 @@ class FakeUpstream {
   // Closes each connection right after a normal answer, without saying so (like an upstream
   // whose idle timeout fires): a pooled connection then turns out stale on its next use.
   void setCloseAfterResponse(bool close) { close_after_response_.store(close); }
+  // Canned chat answers (e.g. an agent's tool calls): /v1/chat/completions then answers `json`,
+  // or, when streaming, one SSE event per item of `sse_data` followed by [DONE]. Empty `json`
+  // restores the normal answers.
+  void setCannedChat(std::string json, std::vector<std::string> sse_data);
 
   int requests() const { return requests_.load(); }
   int connections() const { return connections_.load(); }
@@ -106,6 +110,8 @@ class FakeUpstream {
   std::atomic<int> streams_completed_{0};
 
   mutable std::mutex mutex_;
+  std::string canned_json_;               // guarded by mutex_
+  std::vector<std::string> canned_sse_;   // guarded by mutex_
   std::vector<RecordedRequest> received_;
   std::vector<int> fds_;
   std::vector<std::thread> threads_;

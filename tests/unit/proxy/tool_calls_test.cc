@@ -80,11 +80,12 @@ TEST(ToolCalls, RefusalReplacesTheCallsWithAnAssistantMessage) {
   EXPECT_EQ(out["id"], "chatcmpl-1");
 }
 
-TEST(ToolCalls, StreamRefusalIsWellFormedChunksThenDone) {
+TEST(ToolCalls, StreamRefusalIsWellFormedChunks) {
   ToolCallCollector c;
   c.event(R"({"id":"chunk-9","created":77,"model":"m1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","function":{"name":"x","arguments":"{}"}}]}}]})");
   const std::string events = refusalEvents(c, "no \"way\"");
-  ASSERT_TRUE(events.ends_with("data: [DONE]\n\n"));
+  ASSERT_TRUE(events.ends_with("\n\n"));
+  EXPECT_EQ(events.find("[DONE]"), std::string::npos);  // the relay ends the stream
   size_t pos = 0;
   std::vector<json> chunks;
   while ((pos = events.find("data: {", pos)) != std::string::npos) {
