@@ -101,7 +101,8 @@ Result<std::shared_ptr<const Scanner>> Scanner::build(const ScannerOptions& opti
   // than the digit/e-mail patterns themselves on mixed EN/ZH/AR text).
   static constexpr const char* kPrefilters[kGroupCount] = {
       nullptr, "\\d{2}[ .\\-/]?\\d{2}[ .\\-/]?\\d", "@|[\\[\\(\\{<]\\s?at\\s?[\\]\\)\\}>]",
-      "pwned|hacked|owned|prompt|instruction|message|rules|task|directive|orders|http|@|following|url|address|endpoint"};
+      "pwned|hacked|owned|prompt|instruction|message|rules|task|directive|orders|http|@|following|url|address|"
+      "endpoint|assignment|goal|restriction|filter|guideline|limitation|polic"};
   // Longest digit item: IBAN with spaces, 42. Injection phrases: as far as a clause (240).
   static constexpr uint32_t kWindows[kGroupCount] = {0, 64, 160, 256};
   std::vector<const char*> mainExprs;
