@@ -114,9 +114,9 @@ class StreamNotices final : public StreamLabel {
 
 // /v1/responses streams (label::ResponsesStreamLabeler): typed events, no [DONE]; the closing
 // events repeat the whole text, so some events are rewritten, and the provenance goes into the
-// terminal response.completed. Needs two hooks the relay does not call yet (see
-// kRelayRewritesEvents): closes(data) — await finish() before writing this event — and
-// rewrite(data, out) — write `out` instead of the event just passed to event().
+// terminal response.completed. Needs two hooks of the relay (see kRelayRewritesEvents):
+// closes(data) — await finish() before passing this event — and rewrite(data, out) — write
+// `out` instead of the event just passed to event().
 class ResponsesStreamNotices final : public StreamLabel {
  public:
   ResponsesStreamNotices(Notices notices, label::ManifestContext ctx, int user_turns,
@@ -153,6 +153,7 @@ class ResponsesStreamNotices final : public StreamLabel {
     co_return std::string();
   }
 
+  // StreamLabel::closes / rewrite once the relay has them (see kRelayRewritesEvents).
   bool closes(std::string_view data) const { return label::ResponsesStreamLabeler::isTerminal(data); }
   bool rewrite(std::string_view /*data*/, std::string& out) {
     if (replacement_.empty()) return false;
@@ -180,12 +181,18 @@ class ResponsesStreamNotices final : public StreamLabel {
   bool sealed_ = false;
 };
 
-// The relay (exchange.cc relayStream) writes every upstream event as it came and calls
-// finish() only at `data: [DONE]`, which a /v1/responses stream never sends. Until it calls
-// StreamLabel::closes/rewrite (proposed in steps.h), responses streams pass unlabelled: half
-// of the labelling (extra deltas without the rewritten closing events and provenance) would
-// leave the client's views of the text disagreeing.
-constexpr bool kRelayRewritesEvents = false;
+// The relay (exchange.cc relayStream) must let the labeller close a stream without [DONE] and
+// replace events: StreamLabel::closes/rewrite (steps.h) and their two calls in the relay. Until
+// StreamLabel has them, responses streams pass unlabelled: half of the labelling (extra deltas
+// without the rewritten closing events and the provenance) would leave the client's views of
+// the text disagreeing. When they appear, ResponsesStreamNotices overrides them (same
+// signatures) and this turns on by itself.
+template <typename S>
+constexpr bool kRelayCanRewrite = requires(S& s, std::string_view d, std::string& o) {
+  s.rewrite(d, o);
+  s.closes(d);
+};
+constexpr bool kRelayRewritesEvents = kRelayCanRewrite<StreamLabel>;
 
 }  // namespace
 
