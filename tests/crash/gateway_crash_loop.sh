@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Crash loop of the real gateway (issue #6, "Proof"): `concord serve` with audit durability
-# `strict` under load is killed with SIGKILL at random moments, CRASH_LOOPS times, and restarted.
+# `strict` under load is killed with SIGKILL at random moments, CRASH_LOOPS times, and restarted
+# (about one restart in eight is also killed during start-up, while recovery runs).
 # After every restart (recovery has run) and once more at the end it checks that
 #   (a) every exchange acknowledged so far (its response arrived complete with status 200 and an
 #       x-concord-request-id) has its record in `concord audit export --format jsonl`, and
@@ -102,10 +103,20 @@ start_gateway() {
 echo "crash: $LOOPS kill -9 loops (seed $SEED, budget ${MAX_SECONDS}s), $DURABILITY audit, fake upstream on :$FAKE_PORT"
 started=$SECONDS
 done_loops=0
+early_kills=0
 for ((i = 1; i <= LOOPS; i++)); do
   if ((SECONDS - started >= MAX_SECONDS)); then
     echo "crash: time budget of ${MAX_SECONDS}s spent after $done_loops loop(s); stopping early" >&2
     break
+  fi
+  if ((RANDOM % 8 == 0)); then
+    # Now and then the kill lands while the gateway is still starting (recovery, sealing).
+    "$CONCORD" serve -c "$TMP/concord.yaml" --port 0 >/dev/null 2>>"$TMP/concord.log" &
+    GW_PID=$!
+    sleep "0.0$(printf '%02d' $((RANDOM % 60)))"
+    kill -KILL "$GW_PID" 2>/dev/null || true
+    wait "$GW_PID" 2>/dev/null || true
+    early_kills=$((early_kills + 1))
   fi
   start_gateway
   check "after restart $i" || exit 1
@@ -125,4 +136,4 @@ kill -TERM "$GW_PID" && wait "$GW_PID" 2>/dev/null || true
 check "after a clean stop" || exit 1
 acked=$(sort -u "$ACKED" | wc -l)
 records=$(wc -l <"$TMP/recorded.txt")
-echo "crash: PASS $done_loops kill -9 loop(s) in $((SECONDS - started)) s: $acked acknowledged exchange(s), all recorded ($records exchange record(s)); verify ok after every restart"
+echo "crash: PASS $done_loops kill -9 loop(s) (+$early_kills during start-up) in $((SECONDS - started)) s: $acked acknowledged exchange(s), all recorded ($records exchange record(s)); verify ok after every restart"
