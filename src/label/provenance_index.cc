@@ -24,12 +24,11 @@ CREATE TABLE IF NOT EXISTS answers(
   manifest TEXT,
   signature TEXT);
 CREATE INDEX IF NOT EXISTS answers_hash ON answers(hash);
-CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, id INTEGER NOT NULL,
-  PRIMARY KEY(key, id)) WITHOUT ROWID;
+DROP TABLE IF EXISTS bands;
 )sql";
+// (`bands` held 32 LSH rows per answer until the band index moved into memory, BandTable.)
 
 constexpr size_t kMaxCandidates = 64;
-constexpr size_t kBandRowsPerInsert = 128;
 
 // RAII prepared statement.
 class Stmt {
@@ -185,14 +184,11 @@ Status ProvenanceIndex::writeBatch(std::vector<Pending>& batch) {
   sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
   Stmt ins(db_, "INSERT OR IGNORE INTO answers(cid,hash,created,labels,sketch,manifest,signature) "
                 "VALUES(?,?,?,?,?,?,?)");
-  Stmt band(db_, "INSERT OR IGNORE INTO bands(key,id) VALUES(?,?)");
   Stmt sig(db_, "UPDATE answers SET manifest=?, signature=? WHERE cid=?");
-  if (!ins.ok() || !band.ok() || !sig.ok()) {
+  if (!ins.ok() || !sig.ok()) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return dbError(db_, "prepare");
   }
-  std::vector<std::pair<int64_t, int64_t>> band_rows;
-  band_rows.reserve(batch.size() * kBands);
   for (size_t i = 0; i < batch.size(); ++i) {
     Pending& p = batch[i];
     if (p.is_signature) {
@@ -212,42 +208,29 @@ Status ProvenanceIndex::writeBatch(std::vector<Pending>& batch) {
     else ins.text(6, p.canonical);
     if (p.signature.empty()) sqlite3_bind_null(ins.get(), 7);
     else ins.text(7, p.signature);
-    int rc = ins.step();
+    ins.step();
     ins.reset();
-    if (rc != SQLITE_DONE || sqlite3_changes(db_) == 0) continue;
-    int64_t id = sqlite3_last_insert_rowid(db_);
-    if (sketches[i].shingles == 0) continue;
-    for (int64_t key : bandKeys(sketches[i])) band_rows.push_back({key, id});
   }
   // In key order the B-tree inserts walk the pages once instead of jumping around.
-  // Many rows per statement: the per-statement cost of SQLite is most of a small insert.
-  std::sort(band_rows.begin(), band_rows.end());
-  size_t r = 0;
-  if (band_rows.size() >= kBandRowsPerInsert) {
-    std::string sql = "INSERT OR IGNORE INTO bands(key,id) VALUES(?,?)";
-    for (size_t k = 1; k < kBandRowsPerInsert; ++k) sql += ",(?,?)";
-    Stmt many(db_, sql.c_str());
-    if (many.ok()) {
-      for (; r + kBandRowsPerInsert <= band_rows.size(); r += kBandRowsPerInsert) {
-        for (size_t k = 0; k < kBandRowsPerInsert; ++k) {
-          many.i64(static_cast<int>(2 * k + 1), band_rows[r + k].first);
-          many.i64(static_cast<int>(2 * k + 2), band_rows[r + k].second);
-        }
-        many.step();
-        sqlite3_reset(many.get());
-      }
-    }
-  }
-  for (; r < band_rows.size(); ++r) {
-    band.i64(1, band_rows[r].first);
-    band.i64(2, band_rows[r].second);
-    band.step();
-    band.reset();
-  }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     Error e = dbError(db_, "commit");
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return e;
+  }
+  return Status();
+}
+
+Status ProvenanceIndex::catchUpBandsLocked() {
+  Stmt q(db_, "SELECT id, sketch FROM answers WHERE id > ? ORDER BY id");
+  if (!q.ok()) return dbError(db_, "band index");
+  q.i64(1, bands_.lastRow());
+  Sketch sk;
+  while (q.step() == SQLITE_ROW) {
+    const int64_t id = sqlite3_column_int64(q.get(), 0);
+    const void* p = sqlite3_column_blob(q.get(), 1);
+    const int n = sqlite3_column_bytes(q.get(), 1);
+    if (!p || !Sketch::fromBytes(std::string_view(static_cast<const char*>(p), n), sk)) sk = Sketch{};
+    bands_.add(id, sk);
   }
   return Status();
 }
@@ -264,13 +247,9 @@ Result<IndexMatch> ProvenanceIndex::lookup(std::string_view text, double near_th
     while (q.step() == SQLITE_ROW) hits[sqlite3_column_int64(q.get(), 0)] += kBands + 1;
   }
   if (probe.shingles > 0) {
-    Stmt q(db_, "SELECT id FROM bands WHERE key=?");
-    if (!q.ok()) return dbError(db_, "lookup");
-    for (int64_t key : bandKeys(probe)) {
-      q.i64(1, key);
-      while (q.step() == SQLITE_ROW) ++hits[sqlite3_column_int64(q.get(), 0)];
-      q.reset();
-    }
+    Status caught_up = catchUpBandsLocked();
+    if (!caught_up.ok()) return caught_up.error();
+    for (int64_t key : bandKeys(probe)) bands_.forEach(key, [&](int64_t id) { ++hits[id]; });
   }
   std::vector<std::pair<int, int64_t>> order;
   for (auto& [id, n] : hits) order.push_back({n, id});
@@ -345,21 +324,20 @@ Result<int64_t> ProvenanceIndex::pruneBefore(std::string_view created_before) {
   if (!flushed.ok()) return flushed.error();
   std::lock_guard<std::mutex> l(db_mu_);
   sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
-  Stmt bands(db_, "DELETE FROM bands WHERE id IN (SELECT id FROM answers WHERE created < ?)");
   Stmt answers(db_, "DELETE FROM answers WHERE created < ?");
-  if (!bands.ok() || !answers.ok()) {
+  if (!answers.ok()) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return dbError(db_, "prune");
   }
-  bands.text(1, created_before);
   answers.text(1, created_before);
-  if (bands.step() != SQLITE_DONE || answers.step() != SQLITE_DONE) {
+  if (answers.step() != SQLITE_DONE) {
     Error e = dbError(db_, "prune");
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return e;
   }
   int64_t n = sqlite3_changes(db_);
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return dbError(db_, "commit");
+  bands_.clear();  // rebuilt without the pruned answers at the next lookup
   return n;
 }
 

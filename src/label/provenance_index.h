@@ -5,9 +5,11 @@
 // and signature when known. It never stores the answer text itself.
 // record() is cheap and non-blocking: it copies the text and queues it; a writer thread
 // sketches and inserts in group transactions: it lets records gather for up to kWriteWait (or
-// kMaxWriteBatch records) and writes them in one transaction, band rows sorted by key, so an
-// answer costs a share of one commit rather than one of its own. Nothing waits for the index
-// but flush() (which cuts the wait short) and lookups of answers not yet written. lookup()/byContentId() read through the same
+// kMaxWriteBatch records) and writes them in one transaction, one row per answer, so an answer
+// costs a share of one commit rather than one of its own. Nothing waits for the index but
+// flush() (which cuts the wait short) and lookups of answers not yet written. The LSH band
+// index lives in memory (BandTable), built from the stored sketches at the first lookup and
+// caught up before each one: ~0.5 KB per answer, only in a process that looks texts up. lookup()/byContentId() read through the same
 // connection under a mutex. All methods may be called from any thread.
 #pragma once
 
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "label/band_table.h"
 #include "label/manifest.h"
 #include "label/sketch.h"
 
@@ -85,10 +88,12 @@ class ProvenanceIndex {
   void enqueue(Pending p);
   ProvenanceIndex() = default;
   void writerLoop();
+  Status catchUpBandsLocked();  // requires db_mu_
   Status writeBatch(std::vector<Pending>& batch);
 
-  std::mutex db_mu_;  // guards db_
+  std::mutex db_mu_;  // guards db_ and bands_
   sqlite3* db_ = nullptr;
+  BandTable bands_;
   std::mutex q_mu_;
   std::condition_variable q_cv_, done_cv_;
   std::vector<Pending> queue_;
