@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "detect/normaliser.h"
+
 namespace concord::detect {
 namespace {
 
@@ -49,6 +53,30 @@ TEST(Decoder, Encodings) {
   EXPECT_TRUE(decodeSpan("\\u0069\\u0067\\u006e\\u006f\\u0072\\u0065", kEncUnicode, out));
   EXPECT_EQ(out, "ignore");
   EXPECT_FALSE(decodeSpan("AAAAAAAAAAAAAAAAAAAAAAAAAAAA", kEncBase64, out));  // binary zeros
+}
+
+TEST(Prescan, SuspiciousAgreesWithTheNormaliserCheckAtEveryOffset) {
+  // The 32-byte vector path must see a suspicious sequence wherever it sits, including across
+  // block edges, and must not flag benign Chinese/Arabic text.
+  const std::string benign = "我们需要，在下周。الرجاء مراجعة المستند ";
+  const std::string sneaky[] = {"\xD9\x80", "\xC2\xAD", "\xC2\xA0", "\xE2\x80\x8B", "\xEF\xBC\xA1", "\xF3\xA0\x81\xA9",
+                                "a\xD0\xBE", "\xCC\x81"};
+  for (const std::string& s : sneaky)
+    for (size_t pad = 0; pad < 70; ++pad) {
+      std::string t = benign.substr(0, 0) + std::string(pad, 'x') + s + benign + benign;
+      std::vector<std::pair<uint32_t, uint32_t>> r;
+      bool suspicious = false;
+      prescanBytes(t, r, suspicious);
+      EXPECT_TRUE(suspicious) << "pad " << pad;
+      EXPECT_EQ(suspicious, needsNormalisation(t));
+    }
+  std::string plain;
+  for (int i = 0; i < 8; ++i) plain += benign;
+  std::vector<std::pair<uint32_t, uint32_t>> r;
+  bool suspicious = false;
+  prescanBytes(plain, r, suspicious);
+  EXPECT_FALSE(suspicious);
+  EXPECT_FALSE(needsNormalisation(plain));
 }
 
 }  // namespace
