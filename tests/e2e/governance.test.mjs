@@ -286,3 +286,28 @@ test('KR user, /v1/responses stream: the label in the deltas and the final Respo
   assert.ok(provenance?.manifest?.cid, JSON.stringify(final));
   assert.equal((await verifyText(key, final.output_text, provenance)).result, 'verified');
 });
+
+test('verify without a manifest: the gateway finds its own answer (exact, label removed, edited) and not a stranger', async () => {
+  const key = await krKey();
+  const question = '부산에서 가장 유명한 해변과 그 근처의 맛집, 그리고 여름 축제 일정을 알려 주세요.';
+  const { data } = await client(key).chat.completions
+    .create({ model: 'fake-echo', messages: [{ role: 'user', content: question }] })
+    .withResponse();
+  const content = data.choices[0].message.content;
+  const cid = data.concord.provenance.manifest.cid;
+  await new Promise((r) => setTimeout(r, 200));  // the index writes in groups every ~20 ms
+  const lookup = async (text) => (await fetch(`${GOV_URL}/v1/concord/verify`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  })).json();
+  const exact = await lookup(content);
+  assert.equal(exact.result, 'exact_match', JSON.stringify(exact));
+  assert.equal(exact.content_id, cid);
+  const unlabelled = await lookup(content.replace(KR_LABEL, '').replace(/^[^\n]*\n\n/, ''));
+  assert.equal(unlabelled.result, 'exact_match', JSON.stringify(unlabelled));
+  const edited = await lookup(content.replace('여름 축제', '겨울 축제'));
+  assert.equal(edited.result, 'near_match', JSON.stringify(edited));
+  assert.equal(edited.content_id, cid);
+  assert.equal((await lookup('Completely unrelated words about quantum chemistry and sailing boats.')).result, 'no_match');
+});
