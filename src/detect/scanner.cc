@@ -262,11 +262,23 @@ Status Scanner::locateStarts(std::string_view text, ScanScratch& scratch, uint32
 
 Status Scanner::validate(std::string_view text, ScanScratch& scratch, std::vector<RawMatch>& m,
                          std::vector<Finding>& out) const {
-  std::sort(m.begin(), m.end(), [](const RawMatch& a, const RawMatch& b) {
-    return a.id != b.id ? a.id < b.id : a.to < b.to;
-  });
-  std::vector<RawMatch> located;
-  std::vector<uint32_t> ends;
+  // Group by id with a counting sort (Hyperscan delivers ends in increasing order, so each
+  // id's ends stay sorted; checked, and sorted if a caller passed them otherwise).
+  {
+    std::vector<uint32_t>& counts = scratch.counts_;
+    counts.assign(patterns_.size() + groups_.size() + 1, 0);
+    for (const RawMatch& r : m) ++counts[r.id + 1];
+    for (size_t k = 1; k < counts.size(); ++k) counts[k] += counts[k - 1];
+    std::vector<RawMatch>& sorted = scratch.byId_;
+    sorted.resize(m.size());
+    for (const RawMatch& r : m) sorted[counts[r.id]++] = r;
+    m.swap(sorted);
+    auto byIdTo = [](const RawMatch& a, const RawMatch& b) { return a.id != b.id ? a.id < b.id : a.to < b.to; };
+    if (!std::is_sorted(m.begin(), m.end(), byIdTo)) std::sort(m.begin(), m.end(), byIdTo);
+  }
+  std::vector<RawMatch>& located = scratch.located_;
+  std::vector<uint32_t>& ends = scratch.ends_;
+  located.clear();
   for (size_t i = 0; i < m.size();) {
     size_t j = i;
     while (j < m.size() && m[j].id == m[i].id) ++j;

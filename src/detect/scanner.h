@@ -53,6 +53,9 @@ class ScanScratch {
   hs_scratch_t* hs_ = nullptr;
   std::vector<const void*> fitted_;  // databases this scratch has been sized for
   std::vector<RawMatch> matches_;
+  // validate()'s working buffers, kept to avoid allocating on every scan.
+  std::vector<RawMatch> located_, byId_;
+  std::vector<uint32_t> ends_, counts_;
   bool suspicious_ = false;
   bool overflow_ = false;
   NormalisedText normalised_;
