@@ -87,6 +87,9 @@ Status GatewaySetup::reload(std::shared_ptr<const config::Config> next) {
   auto snapshot = build(std::move(next));
   if (!snapshot) return snapshot.error();
   gateway_->swap(snapshot.value());
+  // A key rotated with `concord provenance rotate` signs from now on (old keys keep verifying).
+  if (provenance_)
+    if (auto st = provenance_->reloadKeys(); !st) return st;
   return Status();
 }
 

@@ -349,7 +349,7 @@ class Exchange {
       std::string_view out = events;
       if (labeller || restorer || tools) {
         labelled.clear();
-        std::string before, after, restored;
+        std::string before, after, restored, rewritten;
         for (size_t pos = 0; pos < events.size();) {
           const auto event = api::nextEvent(events, pos);
           std::string_view raw = event.raw, data = event.data;
@@ -382,6 +382,10 @@ class Exchange {
               labelled += closing;
             }
           } else if (!event.data.empty()) {
+            if (labeller && labeller->closes(event.data)) {  // a stream without [DONE] ends here
+              const std::string closing = co_await labeller->finish();
+              labelled += closing;
+            }
             if (restorer) {
               const std::string changed = restorer->event(event.data);
               if (changed != event.data) {
@@ -390,7 +394,10 @@ class Exchange {
                 data = std::string_view(restored).substr(6, changed.size());
               }
             }
-            if (labeller) labeller->event(data, before, after);
+            if (labeller) {
+              labeller->event(data, before, after);
+              if (labeller->rewrite(data, rewritten)) raw = rewritten;
+            }
             if (tools && !holding && tools->event(data)) holding = true;
             else if (holding) tools->event(data);
           }
@@ -403,9 +410,13 @@ class Exchange {
         }
         out = labelled;
       }
-      // Only the tail can hold [DONE]; only a chunk naming "usage" needs a closer look.
+      // Only the tail can hold [DONE]; only a chunk naming "usage" needs a closer look. A
+      // /v1/responses stream has no [DONE]: its terminal event says it is complete.
       saw_done = saw_done || events.substr(events.size() > 32 ? events.size() - 32 : 0).find("[DONE]") !=
                                  std::string_view::npos;
+      if (endpoint_ == Endpoint::kResponses && !saw_done)
+        for (std::string_view terminal : {"\"response.completed\"", "\"response.incomplete\"", "\"response.failed\""})
+          if (memmem(events.data(), events.size(), terminal.data(), terminal.size()) != nullptr) saw_done = true;
       if (memmem(events.data(), events.size(), "\"usage\"", 7) != nullptr) {
         api::forEachEventData(events, [&](std::string_view data) {
           if (data.find("\"usage\"") != std::string_view::npos) setUsage(api::extractUsage(data));

@@ -93,6 +93,12 @@ class StreamLabel {
   virtual void event(std::string_view data, std::string& before, std::string& after) = 0;
   // Events to write before `data: [DONE]`: labels still owed and the signed provenance chunk.
   virtual boost::asio::awaitable<std::string> finish() = 0;
+  // True when `data` is the last event of a stream that has no [DONE] (/v1/responses:
+  // response.completed): the relay awaits finish() before passing this event to event().
+  virtual bool closes(std::string_view /*data*/) const { return false; }
+  // After event(): true when the event must be written as `out` (a complete SSE event) instead
+  // of as it came (/v1/responses closing events repeat the whole, now labelled, text).
+  virtual bool rewrite(std::string_view /*data*/, std::string& /*out*/) { return false; }
   virtual LabelResult result() const = 0;
 };
 

@@ -110,7 +110,30 @@ function handleEmbeddings(req, res, body) {
   sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: 3 * inputs.length, total_tokens: 3 * inputs.length } });
 }
 
+async function streamResponses(res, body) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  let seq = 0;
+  const send = (type, fields) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...fields })}\n\n`);
+  const resp = (status, output) => ({ id: 'resp_fake_1', object: 'response', created_at: 1700000000, status, model: body.model, output, usage: null });
+  const item = (status, text) => ({ type: 'message', id: 'msg_fake_1', status, role: 'assistant', content: text === null ? [] : [{ type: 'output_text', text, annotations: [] }] });
+  send('response.created', { response: resp('in_progress', []) });
+  send('response.in_progress', { response: resp('in_progress', []) });
+  send('response.output_item.added', { output_index: 0, item: item('in_progress', null) });
+  send('response.content_part.added', { item_id: 'msg_fake_1', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+  for (const piece of STREAM_PIECES) {
+    send('response.output_text.delta', { item_id: 'msg_fake_1', output_index: 0, content_index: 0, delta: piece, logprobs: [] });
+    await sleep(5);
+  }
+  const text = STREAM_PIECES.join('');
+  send('response.output_text.done', { item_id: 'msg_fake_1', output_index: 0, content_index: 0, text, logprobs: [] });
+  send('response.content_part.done', { item_id: 'msg_fake_1', output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } });
+  send('response.output_item.done', { output_index: 0, item: item('completed', text) });
+  send('response.completed', { response: resp('completed', [item('completed', text)]) });
+  res.end();
+}
+
 function handleResponses(req, res, body) {
+  if (body.stream) return streamResponses(res, body);
   sendJson(res, 200, {
     id: 'resp_fake_1',
     object: 'response',

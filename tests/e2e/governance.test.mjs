@@ -2,12 +2,8 @@
 // runs every pack (plus examples/org-policy.yaml) with the detectors on: redaction and reversible
 // pseudonyms (streaming and not), routing by region, visible labels in the user's language,
 // signed provenance and its verification, and policy denials as the SDK's typed errors.
-// Needs GOV_URL, FAKE_URL and the GOV_KEY_* keys from run.sh (GOV_KEY_KR: a key for KR users;
-// without it one is made with the governed gateway's own binary and key database).
+// Needs GOV_URL, FAKE_URL and the GOV_KEY_* keys from run.sh.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 
 import OpenAI from 'openai';
@@ -20,40 +16,10 @@ const keys = {
   eu: process.env.GOV_KEY_EU,
   suspended: process.env.GOV_KEY_SUSPENDED,
 };
-// A KR user's key. run.sh passes GOV_KEY_KR when it makes one; otherwise the governed gateway
-// is found among this machine's processes (`concord serve -c <tmp>/gov.yaml` whose config names
-// our fake upstream) and a key is made in its database with its binary. A key made by another
-// process is seen by the gateway within its 250 ms refresh.
-let krKeyPromise = null;
-function krKey() {
-  krKeyPromise ??= (async () => {
-    if (process.env.GOV_KEY_KR) return process.env.GOV_KEY_KR;
-    const fakePort = new URL(FAKE_URL).port;
-    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      let argv;
-      try {
-        argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      } catch {
-        continue;
-      }
-      const c = argv.indexOf('-c');
-      if (argv[1] !== 'serve' || c < 0 || !argv[c + 1]?.endsWith('/gov.yaml')) continue;
-      let config;
-      try {
-        config = fs.readFileSync(argv[c + 1], 'utf8');
-      } catch {
-        continue;
-      }
-      if (!config.includes(`127.0.0.1:${fakePort}/`)) continue;  // another run's gateway
-      const db = path.join(path.dirname(argv[c + 1]), 'gov', 'concord.db');
-      const key = execFileSync(argv[0], ['keys', 'create', '--db', db, '--tenant', 'kr-shop',
-        '--jurisdictions', 'KR', '--locale', 'ko'], { encoding: 'utf8' }).trim();
-      await new Promise((r) => setTimeout(r, 600));
-      return key;
-    }
-    throw new Error('no GOV_KEY_KR and no governed gateway found to make one');
-  })();
-  return krKeyPromise;
+// A KR user's key (run.sh makes it like the others).
+async function krKey() {
+  assert.ok(process.env.GOV_KEY_KR, 'run.sh passes GOV_KEY_KR');
+  return process.env.GOV_KEY_KR;
 }
 const KR_LABEL = '이 서비스는 인공지능(AI)으로 운영됩니다';
 const EU_LABEL = 'You are talking to an AI system';
@@ -258,27 +224,13 @@ for (const [who, keyOf, label] of [
 }
 
 // /v1/responses, streaming, through the SDK's stream helper (it rejects unknown event types and
-// rebuilds the Response from response.completed). Needs an upstream that streams /v1/responses
-// and a relay that lets the labeller rewrite events; skipped until both are there.
-test('KR user, /v1/responses stream: the label in the deltas and the final Response, provenance in response.completed', async (t) => {
-  const probe = await fetch(`${FAKE_URL}/v1/responses`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'fake-echo', input: 'hi', stream: true }),
-  });
-  await probe.text();
-  if (!(probe.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    t.skip('the fake upstream does not stream /v1/responses');
-    return;
-  }
+// rebuilds the Response from response.completed).
+test('KR user, /v1/responses stream: the label in the deltas and the final Response, provenance in response.completed', async () => {
   const key = await krKey();
   const stream = client(key).responses.stream({ model: 'fake-echo', input: '안녕하세요' });
   let deltas = '';
   stream.on('response.output_text.delta', (e) => { deltas += e.delta; });
   const final = await stream.finalResponse();
-  if (!final.concord?.provenance && !deltas.includes(KR_LABEL)) {
-    t.skip('the relay does not label /v1/responses streams yet (StreamLabel::closes/rewrite)');
-    return;
-  }
   assert.ok(deltas.startsWith(KR_LABEL), deltas);
   assert.ok(final.output_text.startsWith(KR_LABEL), final.output_text);
   assert.equal(final.output_text, deltas);

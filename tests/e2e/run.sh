@@ -96,6 +96,7 @@ GOV_KEY_CN="$(gov_key --tenant cn-shop --jurisdictions CN --locale zh --roles gl
 GOV_KEY_CN_STRICT="$(gov_key --tenant cn-strict --jurisdictions CN)"
 GOV_KEY_EU="$(gov_key --tenant eu-shop --jurisdictions EU)"
 GOV_KEY_SUSPENDED="$(gov_key --tenant cn-suspended --jurisdictions CN --roles suspended)"
+GOV_KEY_KR="$(gov_key --tenant kr-shop --jurisdictions KR --locale ko)"
 "$CONCORD" serve -c "$TMP/gov.yaml" --port 0 >"$TMP/gov.out" 2>"$TMP/gov.log" &
 PIDS+=($!)
 GOV_PORT="$(wait_port "$TMP/gov.out" "${PIDS[-1]}" "concord serve (governed)")"
@@ -105,7 +106,7 @@ set +e
 (cd "$HERE" && CONCORD_URL="http://127.0.0.1:$CONCORD_PORT" CONCORD_KEY="$CONCORD_KEY" \
   FAKE_URL="http://127.0.0.1:$FAKE_PORT" UPSTREAM_KEY="$UPSTREAM_KEY" \
   GOV_URL="http://127.0.0.1:$GOV_PORT" GOV_KEY_CN="$GOV_KEY_CN" GOV_KEY_CN_STRICT="$GOV_KEY_CN_STRICT" \
-  GOV_KEY_EU="$GOV_KEY_EU" GOV_KEY_SUSPENDED="$GOV_KEY_SUSPENDED" \
+  GOV_KEY_EU="$GOV_KEY_EU" GOV_KEY_SUSPENDED="$GOV_KEY_SUSPENDED" GOV_KEY_KR="$GOV_KEY_KR" \
   timeout 180 node --test --test-concurrency=1 --test-reporter=tap concord.test.mjs governance.test.mjs)
 status=$?
 set -e

@@ -236,6 +236,11 @@ void FakeUpstream::setCannedChat(std::string json, std::vector<std::string> sse_
   canned_sse_ = std::move(sse_data);
 }
 
+void FakeUpstream::setCannedResponsesStream(std::vector<std::string> sse_data) {
+  std::lock_guard lock(mutex_);
+  canned_responses_sse_ = std::move(sse_data);
+}
+
 bool FakeUpstream::handle(int fd, const RecordedRequest& req) {
   Behaviour b = behaviour_.load();
   if (b == Behaviour::kNormal) b = behaviourForModel(req.model);
@@ -281,11 +286,22 @@ bool FakeUpstream::handle(int fd, const RecordedRequest& req) {
   }
   const std::string& t = req.target;
   std::string canned_json;
-  std::vector<std::string> canned_sse;
+  std::vector<std::string> canned_sse, canned_responses;
   {
     std::lock_guard lock(mutex_);
     canned_json = canned_json_;
     canned_sse = canned_sse_;
+    canned_responses = canned_responses_sse_;
+  }
+  if (t == "/v1/responses" && wants_stream && !canned_responses.empty()) {
+    std::string out = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (const auto& data : canned_responses) {
+      const auto type = nlohmann::json::parse(data, nullptr, false).value("type", std::string("message"));
+      out += chunk("event: " + type + "\ndata: " + data + "\n\n");
+    }
+    out += "0\r\n\r\n";
+    if (sendAll(fd, out)) ++streams_completed_;
+    return true;
   }
   if (t == "/v1/chat/completions" && !canned_json.empty()) {
     if (!wants_stream) return sendAll(fd, response(200, canned_json));

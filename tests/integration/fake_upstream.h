@@ -70,6 +70,9 @@ class FakeUpstream {
   // or, when streaming, one SSE event per item of `sse_data` followed by [DONE]. Empty `json`
   // restores the normal answers.
   void setCannedChat(std::string json, std::vector<std::string> sse_data);
+  // A canned /v1/responses stream: one event per item (`event: <type>` + data), no [DONE], as
+  // the Responses API streams. Empty restores the normal (non-streaming) answer.
+  void setCannedResponsesStream(std::vector<std::string> sse_data);
 
   int requests() const { return requests_.load(); }
   int connections() const { return connections_.load(); }
@@ -112,6 +115,7 @@ class FakeUpstream {
   mutable std::mutex mutex_;
   std::string canned_json_;               // guarded by mutex_
   std::vector<std::string> canned_sse_;   // guarded by mutex_
+  std::vector<std::string> canned_responses_sse_;  // guarded by mutex_
   std::vector<RecordedRequest> received_;
   std::vector<int> fds_;
   std::vector<std::thread> threads_;

@@ -283,3 +283,40 @@ TEST(Relay, ExpectContinueIsHonoured) {
 
 }  // namespace
 }  // namespace concord::testing
+
+namespace concord::testing {
+namespace {
+
+// A /v1/responses stream ends with response.completed and no [DONE]: relayed as it came (the
+// label step adds the provenance to the terminal event), not taken for a stream cut short.
+TEST(Relay, ResponsesStreamEndsAtResponseCompletedWithoutAnErrorEvent) {
+  FakeUpstream up("alpha");
+  const std::vector<std::string> events = {
+      R"({"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","status":"in_progress","output":[]}})",
+      R"({"type":"response.output_text.delta","sequence_number":1,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hello"})",
+      R"({"type":"response.output_text.done","sequence_number":2,"item_id":"msg_1","output_index":0,"content_index":0,"text":"Hello"})",
+      R"({"type":"response.completed","sequence_number":3,"response":{"id":"resp_1","object":"response","status":"completed","output":[],"usage":{"input_tokens":9,"output_tokens":2,"total_tokens":11}}})"};
+  up.setCannedResponsesStream(events);
+  GatewayFixture gw(oneUpstream(up));
+  auto r = TestClient::request(gw.port(), "POST", "/v1/responses", gw.key(),
+                               R"({"model":"gpt-test","input":"Say hello","stream":true})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  const auto data = sseData(r->body);
+  ASSERT_EQ(data.size(), events.size()) << r->body;
+  for (size_t i = 0; i + 1 < events.size(); ++i) EXPECT_EQ(data[i], events[i]);
+  // The terminal event is the upstream's with the signed provenance of the text "Hello" added.
+  const auto completed = parseJson(data.back());
+  EXPECT_EQ(completed["type"], "response.completed");
+  EXPECT_EQ(completed["response"]["usage"]["total_tokens"], 11);
+  const auto& manifest = completed["response"]["concord"]["provenance"]["manifest"];
+  EXPECT_EQ(manifest["hash"], "sha256:185f8db32271fe25f561a6fc938b2e264306ec304eda518007d1764826381969")
+      << data.back();  // sha256("Hello"): the answer text, not the empty string
+  EXPECT_EQ(r->body.find("upstream_truncated"), std::string::npos) << r->body;
+  const auto rec = gw.waitAuditRecord(r->header("x-concord-request-id"));
+  ASSERT_TRUE(rec.is_object());
+  EXPECT_FALSE(rec.contains("error")) << rec.dump();
+}
+
+}  // namespace
+}  // namespace concord::testing
