@@ -41,11 +41,13 @@ std::string logPack(const std::string& content) {
          "      content: " + content + "\n";
 }
 
-// The gateway with detectors on, then its snapshot swapped for one whose decide step runs the
-// organisation's pack (as a reload would do).
+// The gateway with detectors on (compiled once for the suite: it takes seconds); usePolicy swaps
+// its snapshot for one whose decide step runs the organisation's pack, as a reload would.
 class AuditContentGateway {
  public:
-  explicit AuditContentGateway(const std::string& content) : up_(kAnswerEmail), gw_(options(up_)) {
+  AuditContentGateway() : up_(kAnswerEmail), gw_(options(up_)) {}
+
+  void usePolicy(const std::string& content) {
     std::ofstream(packs_.file("org-audit.yaml")) << logPack(content);
     auto& gateway = gw_.setup().gateway();
     const auto current = gateway.snapshot();
@@ -110,8 +112,20 @@ nlohmann::json recordOf(GatewayFixture& gw, const std::string& id) {
   return rec;
 }
 
-TEST(AuditContent, RedactedModeKeepsNoDetectedValueFromPromptOrAnswer) {
-  AuditContentGateway g("redacted");
+class AuditContent : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { gateway_ = new AuditContentGateway(); }
+  static void TearDownTestSuite() {
+    delete gateway_;
+    gateway_ = nullptr;
+  }
+  static AuditContentGateway* gateway_;
+};
+AuditContentGateway* AuditContent::gateway_ = nullptr;
+
+TEST_F(AuditContent, RedactedModeKeepsNoDetectedValueFromPromptOrAnswer) {
+  AuditContentGateway& g = *gateway_;
+  g.usePolicy("redacted");
   auto r = TestClient::request(g.gw().port(), "POST", "/v1/chat/completions", g.gw().key(), chatWithPii());
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
@@ -143,15 +157,15 @@ TEST(AuditContent, RedactedModeKeepsNoDetectedValueFromPromptOrAnswer) {
   EXPECT_TRUE(answer.starts_with("tok1 tok2")) << answer;
   EXPECT_EQ(srec["content"]["prompt"], rec["content"]["prompt"]);
 
-  g.gw().stop(1000);
-  const auto bytes = g.allAuditBytes();
+  const auto bytes = g.allAuditBytes();  // the records above are on disk (read back already)
   EXPECT_EQ(bytes.find(kEmail), std::string::npos);
   EXPECT_EQ(bytes.find(kKey), std::string::npos);
   EXPECT_EQ(bytes.find(kAnswerEmail), std::string::npos);
 }
 
-TEST(AuditContent, HashModeKeepsTheDigestsOnly) {
-  AuditContentGateway g("hash");
+TEST_F(AuditContent, HashModeKeepsTheDigestsOnly) {
+  AuditContentGateway& g = *gateway_;
+  g.usePolicy("hash");
   auto r = TestClient::request(g.gw().port(), "POST", "/v1/chat/completions", g.gw().key(), chatWithPii());
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
@@ -161,8 +175,7 @@ TEST(AuditContent, HashModeKeepsTheDigestsOnly) {
   EXPECT_FALSE(rec["content"].contains("prompt"));
   EXPECT_EQ(rec["content"]["prompt_sha256"], audit::toHex(audit::sha256("You are terse.\n\n" + userText())));
   EXPECT_EQ(rec["content"]["answer_sha256"], audit::toHex(audit::sha256("Hello from " + kAnswerEmail)));
-  g.gw().stop(1000);
-  const auto bytes = g.allAuditBytes();
+  const auto bytes = g.allAuditBytes();  // the records above are on disk (read back already)
   EXPECT_EQ(bytes.find(kEmail), std::string::npos);
   EXPECT_EQ(bytes.find(kKey), std::string::npos);
 }
