@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace concord::oversight {
 
@@ -139,6 +140,17 @@ Status ApprovalQueue::deny(std::string_view id, std::string_view approver, std::
   return decide(id, ApprovalState::kDenied, approver, reason);
 }
 
+Status ApprovalQueue::withdraw(std::string_view id, std::string_view reason) {
+  Callback dropped;  // destroyed outside the lock
+  ApprovalRecord record;
+  {
+    std::lock_guard lock(mu_);
+    if (auto s = resolveLocked(id, ApprovalState::kExpired, "", reason, dropped, record); !s) return s;
+  }
+  emit("expired", record);
+  return Status();
+}
+
 Status ApprovalQueue::consume(std::string_view id, std::string_view digest) {
   ApprovalRecord record;
   {
@@ -195,6 +207,16 @@ size_t ApprovalQueue::expireDue() {
     if (d.callback) d.callback(Resolution{Outcome::kExpired, "", d.record.reason});
   }
   return done.size();
+}
+
+size_t ApprovalQueue::dropWaiters() {
+  std::vector<Callback> dropped;  // destroyed outside the lock: a destructor may call back in
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, p] : pending_)
+      if (p.callback) dropped.push_back(std::exchange(p.callback, Callback{}));
+  }
+  return dropped.size();
 }
 
 std::vector<ApprovalRecord> ApprovalQueue::pendingRecords() const {

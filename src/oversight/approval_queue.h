@@ -69,6 +69,19 @@ class ApprovalQueue {
   // periodically (e.g. every 100 ms). Returns how many expired.
   size_t expireDue();
 
+  // The waiting exchange gives up (its client left): a pending approval becomes expired with
+  // `reason`, so that no reviewer decides a request nobody waits for; its callback is dropped,
+  // not called (the caller is the one it would wake). Errors: oversight.not_found,
+  // oversight.not_pending (decided meanwhile: the caller's callback still runs), store.*.
+  Status withdraw(std::string_view id, std::string_view reason);
+
+  // Forgets the callbacks of every waiting exchange; the records stay pending (as after a
+  // restart) and can still be decided, waking nobody. Returns how many were dropped. The owner
+  // calls it at shutdown once the listener has stopped and BEFORE its io_contexts are
+  // destroyed: a callback may own objects bound to them (an exchange's timer), which must not
+  // outlive them.
+  size_t dropWaiters();
+
   std::vector<ApprovalRequest> pending() const;          // oldest first
   std::vector<ApprovalRecord> pendingRecords() const;    // the same, with state
   std::vector<ApprovalRecord> recent(size_t limit) const;  // any state, newest first

@@ -170,6 +170,8 @@ void GatewayFixture::startAdmin(const config::Config& cfg) {
 
 GatewayFixture::~GatewayFixture() {
   stop(0);
+  // Held exchanges' callbacks own timers of the listener's io_contexts: drop them while those live.
+  setup_->approvals().dropWaiters();
   // Pooled upstream sockets belong to the listener's io_contexts: drop them while those live.
   for (int i = 0; i < listener_->workers(); ++i) setup_->gateway().worker(i).upstreams.clear();
   listener_.reset();

@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "admin/admin_tokens.h"
 #include "fake_upstream.h"
 #include "gateway_fixture.h"
 #include "oversight/approval.h"
@@ -412,7 +413,103 @@ TEST_F(Oversight, APendingHoldSurvivesARestart) {
   EXPECT_EQ(queue().pendingCount(), 0u);
 }
 
+// The console's inbox: the admin SSE stream shows a new hold at once, then its decision; roles
+// are enforced on the real admin listener (a viewer cannot decide, an approver cannot stop).
+TEST_F(Oversight, TheApprovalsStreamShowsNewHoldsAndRolesAreEnforced) {
+  start();
+  const auto viewer = gw_->adminTokens().create(admin::Role::kViewer, "watcher");
+  const auto approver = gw_->adminTokens().create(admin::Role::kApprover, "reviewer");
+  ASSERT_TRUE(viewer.ok() && approver.ok());
+  TestClient inbox(gw_->adminPort());
+  ASSERT_TRUE(inbox.sendRequest("GET", "/admin/approvals/stream", viewer.value(), ""));
+  auto head = inbox.readHead(3000);
+  ASSERT_TRUE(head);
+  ASSERT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("content-type").rfind("text/event-stream", 0), 0u);
+
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test")));
+  std::string seen;
+  auto readUntil = [&](const std::string& what) {
+    const auto until = SteadyClock::now() + std::chrono::seconds(3);
+    while (seen.find(what) == std::string::npos && SteadyClock::now() < until) {
+      auto chunk = inbox.readChunk(1000);
+      if (chunk) seen += *chunk;
+    }
+    return seen.find(what) != std::string::npos;
+  };
+  ASSERT_TRUE(readUntil("\"submitted\"")) << seen;
+  const auto pending = queue().pending();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_NE(seen.find(pending[0].id), std::string::npos);
+  EXPECT_NE(seen.find("TEST-HOLD-1"), std::string::npos);
+
+  const std::string approve_path = "/admin/approvals/" + pending[0].id + "/approve";
+  auto by_viewer = TestClient::request(gw_->adminPort(), "POST", approve_path, viewer.value(), "{}");
+  ASSERT_TRUE(by_viewer);
+  EXPECT_EQ(by_viewer->status, 403) << by_viewer->body;
+  auto no_token = TestClient::request(gw_->adminPort(), "POST", approve_path, "", "{}");
+  ASSERT_TRUE(no_token);
+  EXPECT_EQ(no_token->status, 401) << no_token->body;
+  auto stop_by_approver = TestClient::request(gw_->adminPort(), "POST", "/admin/stop", approver.value(),
+                                              R"({"scope":"global","reason":"not mine to stop"})");
+  ASSERT_TRUE(stop_by_approver);
+  EXPECT_EQ(stop_by_approver->status, 403) << stop_by_approver->body;
+  EXPECT_TRUE(gw_->setup().stops().active().empty());
+  EXPECT_EQ(queue().pendingCount(), 1u);
+
+  auto by_approver = TestClient::request(gw_->adminPort(), "POST", approve_path, approver.value(), R"({"reason":"ok"})");
+  ASSERT_TRUE(by_approver);
+  ASSERT_EQ(by_approver->status, 200) << by_approver->body;
+  auto r = c.readResponse(5000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(readUntil("\"consumed\"")) << seen;
+  EXPECT_NE(seen.find("\"approved\""), std::string::npos);
+  EXPECT_NE(seen.find("reviewer"), std::string::npos);  // the approver is named
+}
+
 // ---- the stop switch ------------------------------------------------------------------------
+
+// DISABLED until src/proxy/exchange.cc re-checks the stop switch after awaitApproval(): today
+// only upstream-scoped stops (and, through them, a global one) are looked at after a hold, so a
+// request held before a tenant or model stop and approved after it still reaches the upstream.
+TEST_F(Oversight, DISABLED_AStopSetDuringAHoldWinsOverTheApproval) {
+  start();
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test")));
+  const auto pending = waitPending(1);
+  ASSERT_EQ(pending.size(), 1u);
+  // (A global stop happens to be caught by the per-upstream check after the hold; a tenant or
+  // model stop is not.)
+  ASSERT_TRUE(gw_->setup().stops().stop(oversight::StopScope::kTenant, "held", "incident 43", "admin:test"));
+  ASSERT_TRUE(queue().approve(pending[0].id, "admin:test", "approved before anyone saw the stop"));
+  auto r = c.readResponse(5000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503) << r->body;
+  EXPECT_EQ(errorCode(r->body), "stopped_by_operator");
+  EXPECT_EQ(up_.requests(), 0);
+}
+
+// DISABLED until awaitApproval() watches the stop switch: a held stream is in flight (the client
+// has its 200 and keep-alives), but a stop leaves it waiting for the reviewer.
+TEST_F(Oversight, DISABLED_AStopEndsAHeldStream) {
+  start();
+  TestClient c(gw_->port());
+  ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test", true)));
+  auto head = c.readHead(3000);
+  ASSERT_TRUE(head);
+  ASSERT_EQ(head->status, 200);
+  const auto t_stop = SteadyClock::now();
+  ASSERT_TRUE(gw_->setup().stops().stop(oversight::StopScope::kTenant, "held", "incident 44", "admin:test"));
+  const auto rest = readRest(c, 2000);
+  EXPECT_LT(millisSince(t_stop), 1000);
+  ASSERT_TRUE(rest.ended) << rest.body;
+  const auto data = sseData(rest.body);
+  ASSERT_EQ(data.size(), 2u) << rest.body;
+  EXPECT_EQ(parseJson(data[0])["error"]["code"], "stopped_by_operator");
+  EXPECT_EQ(data[1], "[DONE]");
+}
 
 struct StopCase {
   const char* name;

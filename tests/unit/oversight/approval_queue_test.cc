@@ -169,6 +169,65 @@ TEST_F(ApprovalQueueTest, PendingAndDecisionsSurviveAReopen) {
   EXPECT_EQ(queue_->recent(10).size(), 2u);
 }
 
+// At shutdown the owner drops the waiters' callbacks while the objects they own can still be
+// destroyed safely (an exchange's timer needs its io_context); the records stay pending.
+TEST_F(ApprovalQueueTest, DropWaitersReleasesTheCallbacksAndKeepsTheRecords) {
+  auto owned = std::make_shared<int>(7);  // stands for what a waiting exchange's callback owns
+  int calls = 0;
+  auto a = queue_->submit(request(), [owned, &calls](Resolution) { ++calls; });
+  auto b = queue_->submit(request(), [owned, &calls](Resolution) { ++calls; });
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(owned.use_count(), 3);
+  EXPECT_EQ(queue_->dropWaiters(), 2u);
+  EXPECT_EQ(owned.use_count(), 1);  // released now, not when the queue is destroyed
+  EXPECT_EQ(queue_->dropWaiters(), 0u);
+  EXPECT_EQ(queue_->pendingCount(), 2u);
+  // Still decidable and expirable; nobody is called.
+  EXPECT_TRUE(queue_->approve(*a, "alice", "late").ok());
+  EXPECT_EQ(queue_->record(*a)->state, ApprovalState::kApproved);
+  clock_.advanceMicros(31'000'000);
+  EXPECT_EQ(queue_->expireDue(), 1u);
+  EXPECT_EQ(calls, 0);
+}
+
+// A client that leaves while held withdraws its approval: nobody is asked to decide it any more.
+TEST_F(ApprovalQueueTest, WithdrawExpiresThePendingApprovalWithoutCallingBack) {
+  int calls = 0;
+  std::vector<std::string> events;
+  queue_->subscribe([&](const std::string& e) { events.push_back(e); });
+  auto id = queue_->submit(request(), [&](Resolution) { ++calls; });
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(queue_->withdraw(*id, "the client left").ok());
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(queue_->pendingCount(), 0u);
+  auto r = queue_->record(*id);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->state, ApprovalState::kExpired);
+  EXPECT_EQ(r->reason, "the client left");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_NE(events[1].find("\"expired\""), std::string::npos) << events[1];
+  // Too late to decide, to use, or to withdraw again.
+  EXPECT_EQ(queue_->approve(*id, "alice", "").error().code, "oversight.not_pending");
+  EXPECT_EQ(queue_->consume(*id, request().digest).error().code, "oversight.not_approved");
+  EXPECT_EQ(queue_->withdraw(*id, "again").error().code, "oversight.not_pending");
+  EXPECT_EQ(queue_->withdraw("ap-0000000000000000", "x").error().code, "oversight.not_found");
+  // Survives a reopen as expired, not pending.
+  queue_.reset();
+  queue_ = openQueue();
+  EXPECT_EQ(queue_->pendingCount(), 0u);
+  EXPECT_EQ(queue_->record(*id)->state, ApprovalState::kExpired);
+}
+
+// Decided before the withdrawal: the decision stands and the waiter's callback has run.
+TEST_F(ApprovalQueueTest, WithdrawAfterADecisionChangesNothing) {
+  int calls = 0;
+  auto id = queue_->submit(request(), [&](Resolution) { ++calls; });
+  ASSERT_TRUE(queue_->deny(*id, "bob", "no").ok());
+  EXPECT_EQ(queue_->withdraw(*id, "the client left").error().code, "oversight.not_pending");
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(queue_->record(*id)->state, ApprovalState::kDenied);
+}
+
 TEST_F(ApprovalQueueTest, CallbackRunsExactlyOnceUnderConcurrentDecisions) {
   constexpr int kApprovals = 50, kThreads = 6;
   std::vector<std::atomic<int>> calls(kApprovals);
