@@ -86,6 +86,9 @@ struct ProvenanceConfig {
 struct DetectConfig {
   bool enabled = true;     // PII, secrets and injection detectors on every request
   bool fail_open = false;  // false: a detector error denies the exchange (fail closed)
+  // Kinds redacted in upstream answers (globs), besides those the policy redacts in the request.
+  std::vector<std::string> answer_redact{"secret.*"};
+  std::string answer_mode = "tag";  // tag ([AWS_KEY]) | mask (****1234)
 };
 
 struct AdminConfig {

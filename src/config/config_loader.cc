@@ -261,9 +261,14 @@ void readTop(Reader& r, const YAML::Node& root, Config& c) {
     r.str(p, "key_dir", c.provenance.key_dir);
     r.str(p, "index_path", c.provenance.index_path);
   }
-  if (const auto d = root["detect"]; d && r.expectMap(d, "detect", {"enabled", "fail_open"})) {
+  if (const auto d = root["detect"];
+      d && r.expectMap(d, "detect", {"enabled", "fail_open", "answer_redact", "answer_mode"})) {
     r.boolean(d, "enabled", c.detect.enabled);
     r.boolean(d, "fail_open", c.detect.fail_open);
+    r.strings(d, "answer_redact", c.detect.answer_redact);
+    r.str(d, "answer_mode", c.detect.answer_mode);
+    if (c.detect.answer_mode != "tag" && c.detect.answer_mode != "mask")
+      r.fail(d["answer_mode"], "detect.answer_mode must be tag or mask");
   }
   if (const auto a = root["admin"];
       a && r.expectMap(a, "admin", {"address", "port", "console_dir"})) {

@@ -279,6 +279,13 @@ class Exchange {
     releaseConnection(upstream_);
     const auto usage = api::extractUsage(body);
     setUsage(usage);
+    // 8a. scan the answer: what the operator and the policy withhold does not reach the user.
+    auto scan = answerScanner();
+    if (scan) {
+      if (auto st = scan->scanBody(body); !st && !answerScanFailsOpen())
+        co_return reject({503, "server_error", "detector_failed",
+                          "a detector failed on the answer and the policy fails closed: " + st.error().message});
+    }
     if (vault_) body = restoreInJson(body, *vault_);  // the user gets their own values back
     if (upstream_.status < 300 && endpoint_ == Endpoint::kChatCompletions &&
         snapshot_->steps.decide->decidesAnswers() && body.find("\"tool_calls\"") != std::string::npos) {
@@ -287,6 +294,7 @@ class Exchange {
       if (rejection_) co_return;
     }
     captureAnswerBody(record_, endpoint_, body, *snapshot_->steps.detect, input());
+    if (scan) noteAnswerScan(*scan);
     // 8. label
     LabelResult labels;
     if (upstream_.status < 300) labels = co_await snapshot_->steps.label->labelBody(input(), verdict_, upstream_name_, body);
@@ -329,6 +337,9 @@ class Exchange {
       tools = std::make_unique<ToolCallCollector>();
     bool holding = false;
     std::string held;
+    // 8a. the answer is scanned as it streams (a bounded tail is held back to redact a split match).
+    auto scan = answerScanner();
+    bool scan_failed = false;
     api::SseSplitter splitter;
     bool saw_done = false, client_gone = false;
     std::string_view piece;
@@ -347,9 +358,9 @@ class Exchange {
       if (events.empty()) continue;
       captureStreamEvents(record_, endpoint_, events);  // returns at once unless content is logged
       std::string_view out = events;
-      if (labeller || restorer || tools) {
+      if (labeller || restorer || tools || scan) {
         labelled.clear();
-        std::string before, after, restored, rewritten;
+        std::string before, after, restored, rewritten, scanned;
         for (size_t pos = 0; pos < events.size();) {
           const auto event = api::nextEvent(events, pos);
           std::string_view raw = event.raw, data = event.data;
@@ -360,15 +371,7 @@ class Exchange {
             if (co_await decideToolCalls()) {
               // The refusal is what the user gets: labelled and covered by the provenance too.
               const std::string refusal = refusalEvents(*tools, refusal_);
-              for (size_t at = 0; at < refusal.size();) {
-                const auto refused = api::nextEvent(refusal, at);
-                if (labeller) labeller->event(refused.data, before, after);
-                labelled += before;
-                labelled += refused.raw;
-                labelled += after;
-                before.clear();
-                after.clear();
-              }
+                passThrough(refusal, nullptr, labeller.get(), labelled);
             } else {
               labelled += held;
             }
@@ -376,6 +379,11 @@ class Exchange {
             if (rejection_) rejection_.reset();
           }
           if (event.data == "[DONE]") {
+            if (scan) {  // the scanner's held-back tail, redacted
+              auto rest = scan->finish();
+              if (rest) passThrough(rest.value(), restorer.get(), labeller.get(), labelled);
+              else if (!answerScanFailsOpen()) scan_failed = true;
+            }
             if (restorer) labelled += restorer->finish();  // a token held back at the very end
             if (labeller) {
               const std::string closing = co_await labeller->finish();  // owed labels, provenance
@@ -386,9 +394,23 @@ class Exchange {
               const std::string closing = co_await labeller->finish();
               labelled += closing;
             }
+            if (scan) {
+              auto clean = scan->event(data);
+              if (!clean) {
+                if (!answerScanFailsOpen()) {
+                  scan_failed = true;
+                  break;
+                }
+                scan.reset();  // fail open: counted, the rest of the answer passes unscanned
+              } else if (clean.value() != data) {
+                scanned = withData(raw, clean.value());
+                raw = scanned;
+                data = std::string_view(scanned).substr(scanned.size() - 2 - clean.value().size(), clean.value().size());
+              }
+            }
             if (restorer) {
-              const std::string changed = restorer->event(event.data);
-              if (changed != event.data) {
+              const std::string changed = restorer->event(data);
+              if (changed != data) {
                 restored = "data: " + changed + "\n\n";
                 raw = restored;
                 data = std::string_view(restored).substr(6, changed.size());
@@ -408,6 +430,7 @@ class Exchange {
           before.clear();
           after.clear();
         }
+        if (scan_failed) break;
         out = labelled;
       }
       // Only the tail can hold [DONE]; only a chunk naming "usage" needs a closer look. A
@@ -431,13 +454,14 @@ class Exchange {
     if (stop_watch) stop_watch->cancel();
     if (upstream_.deadline->cancelled()) client_gone = true;  // the connection saw the client leave
     const bool stopped = stop_watch && stop_watch->stopped();
-    const bool broken = ec || !conn.bodyDone() || (!saw_done && upstream_.status < 300 && !client_gone);
+    const bool broken = ec || scan_failed || !conn.bodyDone() || (!saw_done && upstream_.status < 300 && !client_gone);
     if (client_gone || broken) {
       upstream_.connection->close();
     }
     releaseConnection(upstream_);
     if (labeller) record_.labels = labeller->result().rule_ids;
     finishAnswerContent(record_, *snapshot_->steps.detect, input());
+    if (scan) noteAnswerScan(*scan);
     if (client_gone) {
       record_.error_code = "client_disconnected";
       gw_.metrics().count("concord_client_disconnects_total", "");
@@ -449,6 +473,10 @@ class Exchange {
       record_.error_code = "stopped_by_operator";
       gw_.metrics().count("concord_stopped_streams_total", "");
       const std::string event = streamErrorEvent("stopped_by_operator", "stopped by an operator: " + stop_watch->reason());
+      co_await sink_.sendChunk(event);
+    } else if (scan_failed) {
+      record_.error_code = "detector_failed";
+      const std::string event = streamErrorEvent("detector_failed", "a detector failed on the answer and the policy fails closed");
       co_await sink_.sendChunk(event);
     } else if (broken) {
       const bool timeout = upstream_.deadline->expired();
@@ -466,6 +494,67 @@ class Exchange {
       co_await sink_.sendChunk(event);
     }
     co_await sink_.endStream();
+  }
+
+  // A scanner for this answer: the operator's answer kinds plus what the policy redacted in the
+  // request. Null without detectors or for answers that are not text (errors, embeddings).
+  std::unique_ptr<AnswerScan> answerScanner() {
+    if (upstream_.status >= 300) return nullptr;
+    if (endpoint_ != Endpoint::kChatCompletions && endpoint_ != Endpoint::kCompletions &&
+        endpoint_ != Endpoint::kResponses)
+      return nullptr;
+    const auto& cfg = snapshot_->config->detect;
+    std::vector<std::string> kinds = cfg.answer_redact;
+    for (const auto& plan : verdict_.redactions) kinds.insert(kinds.end(), plan.kinds.begin(), plan.kinds.end());
+    return snapshot_->steps.detect->scanAnswer(endpoint_, kinds, cfg.answer_mode);
+  }
+
+  // A failing answer scan: true when the policy lets the answer through unscanned (counted).
+  bool answerScanFailsOpen() {
+    if (!snapshot_->steps.detect->failsOpen()) return false;
+    gw_.metrics().count("concord_detector_fail_open_total", "");
+    return true;
+  }
+
+  // The answer's findings (without values) go into the record, unless the audit's redacted
+  // content mode scanned the whole answer itself; redactions are counted.
+  void noteAnswerScan(const AnswerScan& scan) {
+    if (record_.log_content != "redacted") scan.findingsInto(record_.answer_findings);
+    if (scan.redacted() > 0) gw_.metrics().count("concord_answer_redactions_total", "", scan.redacted());
+  }
+
+  // Events made by Concord (a flushed tail, a refusal) on their way out: restored and labelled
+  // like the upstream's own.
+  static void passThrough(std::string_view events, StreamRestorer* restorer, StreamLabel* labeller, std::string& out) {
+    std::string before, after, restored;
+    for (size_t at = 0; at < events.size();) {
+      const auto event = api::nextEvent(events, at);
+      std::string_view raw = event.raw, data = event.data;
+      if (restorer && !data.empty()) {
+        const std::string changed = restorer->event(data);
+        if (changed != data) {
+          restored = withData(raw, changed);
+          raw = restored;
+          data = std::string_view(restored).substr(restored.size() - 2 - changed.size(), changed.size());
+        }
+      }
+      if (labeller && !data.empty()) labeller->event(data, before, after);
+      out += before;
+      out += raw;
+      out += after;
+      before.clear();
+      after.clear();
+    }
+  }
+
+  // `raw` (one complete SSE event) with its data replaced; an `event:` line is kept.
+  static std::string withData(std::string_view raw, std::string_view data) {
+    const size_t at = raw.starts_with("data:") ? 0 : raw.find("\ndata:");
+    std::string out(raw.substr(0, at == std::string_view::npos ? 0 : (at == 0 ? 0 : at + 1)));
+    out += "data: ";
+    out += data;
+    out += "\n\n";
+    return out;
   }
 
   asio::awaitable<void> readiness() {

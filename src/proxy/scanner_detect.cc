@@ -27,6 +27,14 @@ Status ScannerDetect::detect(const StepInput& in, std::vector<FindingRef>& findi
   return Status();
 }
 
+std::unique_ptr<AnswerScan> ScannerDetect::scanAnswer(api::Endpoint endpoint, const std::vector<std::string>& kinds,
+                                                     std::string_view mode) {
+  detect::AnswerRedaction redaction;
+  redaction.kinds = kinds;
+  redaction.mode = mode == "mask" ? detect::RedactionMode::kMask : detect::RedactionMode::kTag;
+  return std::make_unique<AnswerScan>(scanner_, endpoint, std::move(redaction));
+}
+
 std::string ScannerDetect::language(const api::RequestView& view) {
   for (auto it = view.segments.rbegin(); it != view.segments.rend(); ++it) {
     if (it->role != api::SegmentRole::kUser) continue;

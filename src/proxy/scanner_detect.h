@@ -20,6 +20,9 @@ class ScannerDetect final : public DetectStep {
   // CLD2 on the last user turn (its first 512 bytes: language needs little text, and CLD2 costs
   // ~35 ns a byte).
   std::string language(const api::RequestView& view) override;
+  std::unique_ptr<AnswerScan> scanAnswer(api::Endpoint endpoint, const std::vector<std::string>& kinds,
+                                         std::string_view mode) override;
+  bool failsOpen() const override { return fail_open_; }
 
  private:
   ScannerDetect(std::shared_ptr<const detect::Scanner> scanner, bool fail_open)

@@ -14,6 +14,7 @@
 #include "api/request_view.h"
 #include "common/principal.h"
 #include "proxy/exchange_record.h"
+#include "proxy/answer_scan.h"
 #include "proxy/router.h"
 #include "proxy/tool_calls.h"
 
@@ -64,6 +65,14 @@ class DetectStep {
   virtual Status detect(const StepInput& in, std::vector<FindingRef>& findings) = 0;
   // The language of the user's turns (ISO 639-1, e.g. "zh"), "" if unknown.
   virtual std::string language(const api::RequestView&) { return {}; }
+  // A scanner for one upstream answer that redacts findings of `kinds` (globs) with `mode`
+  // (tag | mask); null when there are no detectors.
+  virtual std::unique_ptr<AnswerScan> scanAnswer(api::Endpoint, const std::vector<std::string>& /*kinds*/,
+                                                 std::string_view /*mode*/) {
+    return nullptr;
+  }
+  // A failing answer scan ends the answer (false) or lets it through unscanned, counted (true).
+  virtual bool failsOpen() const { return false; }
 };
 
 class DecideStep {
