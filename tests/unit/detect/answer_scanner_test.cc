@@ -2,6 +2,8 @@
 // redacted answer, and no byte of a redacted value is ever released.
 #include "detect/answer_scanner.h"
 
+#include <random>
+
 #include "scan_helpers.h"
 
 namespace concord::detect {
@@ -144,6 +146,35 @@ TEST(AnswerScanner, FeedAfterFinishIsAnError) {
   AnswerScanner a(shared(), scratch, secretsAndPii());
   ASSERT_TRUE(a.finish().ok());
   EXPECT_FALSE(a.feed("more").ok());
+}
+
+TEST(AnswerScanner, RandomCutsGiveTheSameAnswerAsOneDelta) {
+  // A long mixed answer (EN/ZH/AR, several secrets and PII values) cut at random places gives
+  // byte for byte what one single delta gives, and that holds no value in clear.
+  const char* parts[] = {"The report is ready. ", "请核对以下信息。", "الرجاء مراجعة المستند. ", "Mail alice.smith@example.org now. ",
+                         "Key AKIAQ3EGRUTMXLZH5WVY is live. ", "Call +44 20 7946 0958 today. ",
+                         "token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9 ok\n"};
+  std::mt19937 rng(42);
+  std::string text;
+  while (text.size() < 6000) text += parts[rng() % std::size(parts)];
+  ScanScratch scratch;
+  AnswerScanner whole(shared(), scratch, secretsAndPii());
+  const std::string want = streamThrough(whole, {text});
+  EXPECT_EQ(want.find("AKIAQ3EGRUTMXLZH5WVY"), std::string::npos);
+  EXPECT_EQ(want.find("alice.smith@example.org"), std::string::npos);
+  EXPECT_EQ(want.find("7946 0958"), std::string::npos);
+  EXPECT_EQ(want.find("ghp_"), std::string::npos);
+  for (int round = 0; round < 30; ++round) {
+    std::vector<std::string_view> deltas;
+    for (size_t at = 0; at < text.size();) {
+      size_t n = std::min<size_t>(text.size() - at, 1 + rng() % (round % 3 == 0 ? 8 : 120));
+      deltas.push_back(std::string_view(text).substr(at, n));
+      at += n;
+    }
+    AnswerScanner a(shared(), scratch, secretsAndPii());
+    EXPECT_EQ(streamThrough(a, deltas), want) << "round " << round;
+    EXPECT_EQ(a.findings().size(), whole.findings().size()) << "round " << round;
+  }
 }
 
 TEST(ScanAnswer, WholeTextMatchesTheStream) {
