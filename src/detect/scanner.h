@@ -10,6 +10,7 @@
 
 #include <hs/hs.h>
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -106,6 +107,7 @@ class Scanner {
   std::vector<std::string_view> kinds_;       // interned kinds filter
   std::vector<hs_database_t*> confirm_;       // per id: SOM database (PII/secrets), else null
   std::vector<uint32_t> maxWidth_;            // per id: longest possible match, capped
+  uint32_t plainEmail_ = UINT32_MAX;          // id of the plain e-mail pattern (no SOM, see build)
   hs_database_t* block_ = nullptr;
   hs_database_t* stream_ = nullptr;
 };

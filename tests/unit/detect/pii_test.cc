@@ -11,7 +11,13 @@ TEST(Pii, Email) {
   checkVectors({{"write to alice.smith@example.org today", kinds::kEmail, "alice.smith@example.org"},
                 {"我的邮箱是 li.wei@qq.com", kinds::kEmail, "li.wei@qq.com"},
                 {"john [at] example [dot] com", kinds::kEmail, "john [at] example [dot] com"},
-                {"not an email: foo@bar", kinds::kEmail, ""}});
+                {"not an email: foo@bar", kinds::kEmail, ""},
+                // The start is found by walking back from the '@' (no start-of-match): leading
+                // dots are not part of it, every other local-part character is.
+                {"see ..first.last+tag@mail.example.co.uk now", kinds::kEmail, "first.last+tag@mail.example.co.uk"},
+                {"x,a_b%c-d@example.org", kinds::kEmail, "a_b%c-d@example.org"},
+                {"two: a@b.io,c.d@e.fr", kinds::kEmail, "c.d@e.fr"},
+                {"发送到" + std::string(60, 'q') + "@example.com", kinds::kEmail, std::string(60, 'q') + "@example.com"}});
 }
 
 TEST(Pii, Phone) {
