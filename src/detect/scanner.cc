@@ -103,7 +103,13 @@ Result<std::shared_ptr<const Scanner>> Scanner::build(const ScannerOptions& opti
       }
       hs_expr_info_t* info = nullptr;
       if (hs_expression_info(p.regex, p.flags, &info, &e) == HS_SUCCESS && info) {
-        width = info->max_width == UINT_MAX ? 1024u : std::min(info->max_width, 1024u);
+        // Unbounded patterns (tokens, key = value) start close to their FIRST end, which is
+        // where the window is measured from (ends that follow each other share one window), so
+        // 256 bytes back is enough. Not so for JWTs (two unbounded segments before the first
+        // end) and connection strings (long hosts and options first): 1024 as before.
+        bool longHead = p.kind == kinds::kConnectionString || p.kind == kinds::kJwt;
+        uint32_t unbounded = longHead ? 1024u : 256u;
+        width = info->max_width == UINT_MAX ? unbounded : std::min(info->max_width, 1024u);
         free(info);
       } else if (e) {
         hs_free_compile_error(e);
@@ -273,7 +279,7 @@ Status Scanner::locateStarts(std::string_view text, ScanScratch& scratch, uint32
   size_t i = 0;
   while (i < n) {
     uint32_t first = ends[i], last = ends[i];
-    while (i + 1 < n && ends[i + 1] <= first + width) last = ends[++i];
+    while (i + 1 < n && ends[i + 1] <= last + width) last = ends[++i];  // overlapping windows
     ++i;
     uint32_t wb = first > width ? first - width : 0;
     WindowCtx ctx{&out, id, wb};

@@ -106,7 +106,7 @@ class Scanner {
   std::vector<Group> groups_;                 // prefilter id = patterns_.size() + group index
   std::vector<std::string_view> kinds_;       // interned kinds filter
   std::vector<hs_database_t*> confirm_;       // per id: SOM database (PII/secrets), else null
-  std::vector<uint32_t> maxWidth_;            // per id: longest possible match, capped
+  std::vector<uint32_t> maxWidth_;            // per id: bytes from a match's start to its first end, at most
   uint32_t plainEmail_ = UINT32_MAX;          // id of the plain e-mail pattern (no SOM, see build)
   hs_database_t* block_ = nullptr;
   hs_database_t* stream_ = nullptr;

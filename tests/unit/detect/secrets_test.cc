@@ -50,5 +50,24 @@ TEST(Secrets, GenericNeedsEntropyAndContext) {
                 {"auto token = kDetectorInjection;", kinds::kGenericSecret, ""}});
 }
 
+TEST(Secrets, LongValuesAreCoveredWhole) {
+  // Starts are located in a window before the FIRST end of a match; a long value must still be
+  // reported from its start to its last byte (a JWT's head is long before its first end).
+  auto chars = [](size_t n) {
+    const std::string a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    std::string o;
+    for (size_t i = 0; i < n; ++i) o += a[(i * 7 + i / 5) % a.size()];
+    return o;
+  };
+  const std::string pw = "password = \"" + chars(400) + "\"";
+  const std::string pat = "github_pat_" + chars(300);
+  const std::string jwt = "eyJhbGciOiJIUzI1NiJ9.eyJ" + chars(500) + "." + chars(60);
+  const std::string bearer = "Bearer " + chars(1500);
+  checkVectors({{"x " + pw + " y", kinds::kGenericSecret, chars(400)},
+                {"tok " + pat + " end", kinds::kGithubToken, pat},
+                {"jwt " + jwt + " z", kinds::kJwt, jwt},
+                {"h: " + bearer, kinds::kGenericSecret, chars(1500)}});
+}
+
 }  // namespace
 }  // namespace concord::detect
