@@ -476,6 +476,30 @@ TEST_F(Oversight, TheApprovalsStreamShowsNewHoldsAndRolesAreEnforced) {
   EXPECT_NE(seen.find("reviewer"), std::string::npos);  // the approver is named
 }
 
+// DISABLED until awaitApproval() calls ApprovalQueue::withdraw() when its client leaves: today a
+// held stream notices the leave at its next keep-alive but leaves the approval pending, so a
+// reviewer is still asked to decide a request nobody waits for (and a held non-streaming
+// request does not notice at all).
+TEST_F(Oversight, DISABLED_AClientThatLeavesWithdrawsItsApproval) {
+  start();
+  {
+    TestClient c(gw_->port());
+    ASSERT_TRUE(c.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test", true)));
+    auto head = c.readHead(3000);
+    ASSERT_TRUE(head);
+    ASSERT_EQ(waitPending(1).size(), 1u);
+  }  // the client leaves
+  TestClient plain(gw_->port());
+  ASSERT_TRUE(plain.sendRequest("POST", "/v1/chat/completions", held_key_, chatBody("gpt-test")));
+  ASSERT_EQ(waitPending(2).size(), 2u);
+  plain.close();
+  const auto until = SteadyClock::now() + std::chrono::seconds(2);
+  while (queue().pendingCount() > 0 && SteadyClock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(queue().pendingCount(), 0u);
+  for (const auto& r : queue().recent(5)) EXPECT_EQ(r.state, oversight::ApprovalState::kExpired);
+}
+
 // ---- the stop switch ------------------------------------------------------------------------
 
 // DISABLED until src/proxy/exchange.cc re-checks the stop switch after awaitApproval(): today
