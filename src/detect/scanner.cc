@@ -51,6 +51,23 @@ uint32_t emailStart(std::string_view t, uint32_t end) {
   return b;
 }
 
+// The digit-group patterns are ASCII (apart from the fullwidth brackets of a Hong Kong ID's
+// check digit), so their window need not reach into the Chinese or Arabic text around a number:
+// it stops at the first other non-ASCII byte on each side (a start-of-match scan costs per byte).
+void shrinkToAscii(std::string_view t, uint32_t first, uint32_t last, uint32_t& wb, uint32_t& we) {
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  uint32_t b = first;
+  while (b > wb && p[b - 1] < 0x80) --b;
+  uint32_t e = last;
+  while (e < we) {
+    if (p[e] < 0x80) ++e;
+    else if (e + 2 < t.size() && p[e] == 0xEF && p[e + 1] == 0xBC && (p[e + 2] == 0x88 || p[e + 2] == 0x89)) e += 3;
+    else break;
+  }
+  wb = b;
+  we = std::min(e, we);
+}
+
 }  // namespace
 
 ScanScratch::~ScanScratch() {
@@ -320,6 +337,7 @@ Status Scanner::validate(std::string_view text, ScanScratch& scratch, std::vecto
         ++k;
         uint32_t wb = first > g.window ? first - g.window : 0;
         uint32_t we = std::min<uint32_t>(static_cast<uint32_t>(text.size()), last + g.window);
+        if (id - patterns_.size() == kGroupDigits) shrinkToAscii(text, first, last, wb, we);
         GroupCtx ctx{&located, wb, this};
         size_t before = located.size();
         if (hs_scan(g.db, text.data() + wb, we - wb, 0, scratch.hs_, collectGroup, &ctx) != HS_SUCCESS)

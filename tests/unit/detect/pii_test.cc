@@ -48,6 +48,10 @@ TEST(Pii, NationalIds) {
                 {"身份证号码 110105194912310021", kinds::kCnId, ""},
                 {"HKID A123456(3) holder", kinds::kHkId, "A123456(3)"},
                 {"HKID A123456(4) holder", kinds::kHkId, ""},
+                // Fullwidth brackets inside Chinese text: the digit window stops at other
+                // non-ASCII bytes but must take these in.
+                {"香港身份證A123456\uFF083\uFF09持有人", kinds::kHkId, "A123456\uFF083\uFF09"},
+                {"卡号4111 1111 1111 1111请核对", kinds::kCard, "4111 1111 1111 1111"},
                 {"NRIC S1234567D", kinds::kSgNric, "S1234567D"},
                 {"NRIC S1234567A", kinds::kSgNric, ""},
                 {"MyKad 900101-14-5678", kinds::kMyNric, "900101-14-5678"},
