@@ -204,6 +204,8 @@ int runServe(int argc, char** argv) {
   if (admin_api) admin_api->shutdown();
   listener.stop(config->limits.shutdown_grace_ms);
   if (admin_listener) admin_listener->stop(1000);
+  // Held exchanges' callbacks own timers of the workers' io_contexts: drop them first.
+  setup.value()->approvals().dropWaiters();
   gw.dropWorkers();  // upstream sockets go before the io_contexts that own their services
   stop_probe = true;
   prober.join();

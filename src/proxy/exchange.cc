@@ -55,8 +55,10 @@ bool isJson(std::string_view content_type) {
 
 // A well-formed SSE error event that ends a stream the upstream broke.
 std::string streamErrorEvent(std::string_view code, std::string_view message) {
+  // The type a non-streaming answer would carry: the upstream's fault, or the gateway's own.
+  const bool upstream = code.starts_with("upstream_");
   std::string event = "data: ";
-  event += api::errorBody({502, "upstream_error", code, std::string(message)});
+  event += api::errorBody({upstream ? 502 : 503, upstream ? "upstream_error" : "server_error", code, std::string(message)});
   event += "\n\ndata: [DONE]\n\n";
   return event;
 }
@@ -190,6 +192,9 @@ class Exchange {
         co_return reject({403, "invalid_request_error", "approval_timeout",
                           "no reviewer decided within the allowed time"},
                          rulesJson());
+      // An operator may have stopped this tenant or model while a person was deciding.
+      if (std::string why; gw_.stops() && gw_.stops()->stopped(principal_.tenant, view_.model, "", &why))
+        co_return reject(stoppedByOperator(why));
     }
     std::vector<const RouteCandidate*> routes;
     bool upstream_stopped = false;
@@ -638,7 +643,7 @@ class Exchange {
     struct Wait {
       explicit Wait(asio::any_io_executor ex) : timer(ex) {}
       asio::steady_timer timer;
-      bool done = false;
+      bool done = false, client_gone = false;
       oversight::Resolution resolution;
     };
     auto wait = std::make_shared<Wait>(worker_.io.get_executor());
@@ -655,12 +660,28 @@ class Exchange {
       co_return oversight::Resolution{};
     }
     gw_.metrics().count("concord_holds_total", "");
+    // A client that leaves withdraws its request: nobody should be asked to decide for no one.
+    sink_.watchClientGone([wait] {
+      wait->client_gone = true;
+      wait->timer.cancel();
+    });
     const int64_t hold_started = nowNanos();
+    int64_t next_keepalive = hold_started + int64_t{cfg.keepalive_ms} * 1'000'000;
+    std::string why;
+    bool stopped = false;
     boost::system::error_code ec;
-    while (!wait->done) {
-      wait->timer.expires_after(std::chrono::milliseconds(cfg.keepalive_ms));
+    while (!wait->done && !wait->client_gone) {
+      // Short ticks: an operator's stop ends a held exchange within ~50 ms, like a live stream.
+      wait->timer.expires_after(std::chrono::milliseconds(std::min<uint32_t>(cfg.keepalive_ms, 50)));
       co_await wait->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      if (wait->done || !view_.stream) continue;
+      if (wait->done || wait->client_gone) continue;
+      if (gw_.stopping()) break;  // shutting down: the hold stays pending for after the restart
+      if (gw_.stops() && gw_.stops()->stopped(principal_.tenant, view_.model, "", &why)) {
+        stopped = true;
+        break;
+      }
+      if (!view_.stream || nowNanos() < next_keepalive) continue;
+      next_keepalive = nowNanos() + int64_t{cfg.keepalive_ms} * 1'000'000;
       if (!stream_begun_) {
         const http::Header headers[] = {{"Content-Type", "text/event-stream"},
                                         {"Cache-Control", "no-cache"},
@@ -670,9 +691,26 @@ class Exchange {
         stream_begun_ = true;
       }
       static constexpr std::string_view kKeepAlive = ": waiting for human approval\n\n";
-      if (!co_await sink_.sendChunk(kKeepAlive)) break;  // the client left; the hold expires
+      if (!co_await sink_.sendChunk(kKeepAlive)) wait->client_gone = true;
     }
     upstream_nanos_ += nowNanos() - hold_started;  // waiting for a person is not Concord's cost
+    if (!wait->done && gw_.stopping() && !wait->client_gone) {
+      record_.approvals.push_back({id.value(), "", "pending", wallMicros()});
+      reject({503, "server_error", "shutting_down", "the gateway is restarting; the request stays held"});
+      co_return oversight::Resolution{};
+    }
+    if (!wait->done) {  // nobody decided: the client left or an operator stopped it
+      const std::string reason = stopped ? "stopped by an operator: " + why : std::string("the client left");
+      (void)gw_.approvals()->withdraw(id.value(), reason);
+      record_.approvals.push_back({id.value(), "", "withdrawn", wallMicros()});
+      if (stopped) {
+        reject(stoppedByOperator(why));
+      } else {
+        gw_.metrics().count("concord_client_disconnects_total", "");
+        reject({499, "invalid_request_error", "client_disconnected", "the client left while its request was held"});
+      }
+      co_return oversight::Resolution{};
+    }
     const auto outcome = std::string(oversight::outcomeName(wait->resolution.outcome));
     record_.approvals.push_back({id.value(), wait->resolution.approver, outcome, wallMicros()});
     if (wait->resolution.outcome == oversight::Outcome::kApproved) {
@@ -706,7 +744,11 @@ class Exchange {
     hold_.digest = oversight::sha256Hex(hold_.preview);
     const auto resolution = co_await awaitApproval();
     if (resolution.outcome == oversight::Outcome::kApproved && !rejection_) co_return false;
-    rejection_.reset();  // an approval that cannot be used is a refusal, not an error
+    if (rejection_) {  // stopped, the client left, or an unusable approval: not delivered
+      refusal_ = "This tool call was not delivered: " + rejection_->message;
+      rejection_.reset();
+      co_return true;
+    }
     refusal_ = resolution.outcome == oversight::Outcome::kDenied
                    ? "A reviewer refused this tool call: " + resolution.reason
                    : "No reviewer approved this tool call in time; it was not delivered.";
