@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "proxy/chain_audit.h"
 #include "proxy/label_apply.h"
@@ -9,6 +12,32 @@
 #include "proxy/scanner_detect.h"
 
 namespace concord::cli {
+namespace {
+
+// Every step of an approval (submitted, approved, denied, expired, consumed, withdrawn) is an
+// audit record of its own, whoever caused it (a reviewer, the expiry, the exchange), so the trail
+// shows who was asked what and when even if the exchange never completes (EU AI Act Art. 14).
+void auditApprovalEvent(proxy::AuditStep& audit, const std::string& event_json) {
+  const auto event = nlohmann::json::parse(event_json, nullptr, false);
+  if (!event.is_object() || !event.contains("approval")) return;
+  const auto& a = event["approval"];
+  const std::string name = event.value("event", "changed");
+  proxy::ExchangeRecord record;
+  record.time_micros = SystemClock::instance().nowMicros();
+  record.exchange_id = "apv-" + a.value("id", std::string()) + "-" + name;
+  record.endpoint = "approval." + name;
+  record.tenant = a.value("tenant", "");
+  record.key_id = a.value("key_id", "");
+  record.model = a.value("model", "");
+  record.verdict = a.value("kind", "request");
+  record.status = 200;
+  if (a.contains("rules") && a["rules"].is_array())
+    for (const auto& r : a["rules"]) record.rules.push_back({r.value("id", ""), r.value("cite", ""), "hold"});
+  record.approvals.push_back({a.value("id", ""), a.value("approver", ""), a.value("state", name), record.time_micros});
+  audit.record(std::move(record), nullptr);
+}
+
+}  // namespace
 
 Result<std::unique_ptr<GatewaySetup>> GatewaySetup::open(std::shared_ptr<const config::Config> config) {
   std::unique_ptr<GatewaySetup> setup(new GatewaySetup());
@@ -45,6 +74,8 @@ Result<std::unique_ptr<GatewaySetup>> GatewaySetup::open(std::shared_ptr<const c
   setup->gateway_ = std::make_unique<proxy::Gateway>(snapshot.value(), *setup->keys_, setup->metrics_);
   setup->gateway_->setProvenance(setup->provenance_.get());
   setup->gateway_->setOversight(setup->approvals_.get(), setup->stops_.get());
+  setup->approval_audit_ = setup->approvals_->subscribe(
+      [audit = setup->audit_](const std::string& event) { auditApprovalEvent(*audit, event); });
   setup->expiry_ = std::thread([s = setup.get()] {
     while (!s->closing_.load()) {
       s->approvals_->expireDue();
@@ -94,6 +125,7 @@ Status GatewaySetup::reload(std::shared_ptr<const config::Config> next) {
 }
 
 void GatewaySetup::close() {
+  if (approval_audit_ && approvals_) approvals_->unsubscribe(std::exchange(approval_audit_, 0));
   closing_ = true;
   if (expiry_.joinable()) expiry_.join();
   if (auto* chain = dynamic_cast<proxy::ChainAudit*>(audit_.get())) chain->close();

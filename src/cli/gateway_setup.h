@@ -46,6 +46,7 @@ class GatewaySetup {
   std::shared_ptr<label::ProvenanceService> provenance_;
   std::thread expiry_;  // expires due approvals every 100 ms
   std::atomic<bool> closing_{false};
+  uint64_t approval_audit_ = 0;  // the approval queue subscription that audits every step
   std::unique_ptr<proxy::Gateway> gateway_;
   uint64_t generation_ = 0;
 };

@@ -254,12 +254,16 @@ void BatchSigner::run() {
       cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
       const auto now = std::chrono::steady_clock::now();
-      if (max_wait_.count() > 0 && now - last_batch_ < max_wait_) {  // busy: let the batch gather
+      // Busy (answers overlap: the last batch or this queue holds several): let the batch gather.
+      // A lone answer, as under one client at a time, is signed at once rather than made to wait.
+      const bool overlapping = queue_.size() > 1 || last_batch_size_ > 1;
+      if (max_wait_.count() > 0 && overlapping && now - last_batch_ < max_wait_) {
         cv_.wait_until(l, first_queued_ + max_wait_,
                        [&] { return stopping_ || queue_.size() >= max_batch_; });
       }
       last_batch_ = std::chrono::steady_clock::now();
       size_t n = std::min(queue_.size(), max_batch_);
+      last_batch_size_ = n;
       batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + n));
       queue_.erase(queue_.begin(), queue_.begin() + n);
       if (!queue_.empty()) first_queued_ = last_batch_;

@@ -98,6 +98,7 @@ class BatchSigner {
   std::chrono::microseconds max_wait_;
   std::chrono::steady_clock::time_point first_queued_{};  // of the oldest queued manifest
   std::chrono::steady_clock::time_point last_batch_{};    // when the last batch was taken
+  size_t last_batch_size_ = 0;  // manifests in it: more than one means answers overlap
   bool stopping_ = false;
   uint64_t batches_ = 0, signed_ = 0;
   std::thread thread_;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_escape.h"
+
 namespace concord::proxy {
 namespace {
 
@@ -18,6 +20,40 @@ detect::ScanScratch& threadScratch() {
 json* textAt(json& object, const char* field) {
   auto it = object.find(field);
   return it != object.end() && it->is_string() ? &*it : nullptr;
+}
+
+// Where a JSON string value of `key` starts and ends in `data` (the quotes excluded), from
+// `from`; npos when there is none. Chunks are small JSON objects written by machines: the key is
+// found as text, not inside another string (its quote is not escaped).
+struct StringSpan {
+  size_t key = std::string_view::npos, begin = 0, end = 0;
+  bool escaped = false;
+};
+StringSpan findStringValue(std::string_view data, std::string_view quoted_key, size_t from) {
+  for (size_t at = data.find(quoted_key, from); at != std::string_view::npos; at = data.find(quoted_key, at + 1)) {
+    if (at > 0 && data[at - 1] == '\\') continue;
+    size_t p = at + quoted_key.size();
+    while (p < data.size() && (data[p] == ' ' || data[p] == ':')) ++p;
+    if (p >= data.size() || data[p] != '"') continue;  // null, a number or an object: no text
+    StringSpan s{at, p + 1, p + 1, false};
+    while (s.end < data.size() && data[s.end] != '"') {
+      if (data[s.end] == '\\') s.escaped = true, ++s.end;
+      ++s.end;
+    }
+    if (s.end >= data.size()) return {};
+    return s;
+  }
+  return {};
+}
+
+// The choice index a value at `at` belongs to: the nearest "index": before it (0 if none).
+size_t choiceIndexBefore(std::string_view data, size_t at) {
+  const size_t i = data.rfind("\"index\":", at);
+  if (i == std::string_view::npos) return 0;
+  size_t p = i + 8, n = 0;
+  while (p < data.size() && data[p] == ' ') ++p;
+  while (p < data.size() && data[p] >= '0' && data[p] <= '9' && n < 1000) n = n * 10 + (data[p++] - '0');
+  return n;
 }
 
 }  // namespace
@@ -79,62 +115,72 @@ detect::AnswerScanner& AnswerScan::choice(size_t index) {
 }
 
 Result<std::string> AnswerScan::event(std::string_view data) {
+  if (endpoint_ != api::Endpoint::kResponses) return chunkEvent(data);
   json doc = json::parse(data, nullptr, false);
   if (!doc.is_object()) return std::string(data);
+  // /v1/responses typed events: deltas and the closing events' full texts, each on its own.
   bool changed = false;
-  if (endpoint_ == api::Endpoint::kResponses) {
-    // Typed events: deltas and the closing events' full texts, each scanned on its own.
-    auto slot = [&](json* text) -> Status {
-      if (!text) return Status();
-      const std::string original = text->get<std::string>();
-      auto redacted = redactText(original);
-      if (!redacted) return redacted.error();
-      if (redacted.value() != original) *text = std::move(redacted.value()), changed = true;
-      return Status();
-    };
-    if (auto st = slot(textAt(doc, "delta")); !st) return st.error();
-    if (auto st = slot(textAt(doc, "text")); !st) return st.error();
-    for (const char* holder : {"part", "item", "response"}) {
-      auto h = doc.find(holder);
-      if (h == doc.end() || !h->is_object()) continue;
-      if (auto st = slot(textAt(*h, "text")); !st) return st.error();
-      std::vector<json*> parts;
-      auto collect = [&](json& item) {
-        if (item.is_object() && item.contains("content") && item["content"].is_array())
-          for (auto& p : item["content"]) parts.push_back(&p);
-      };
-      collect(*h);
-      if (h->contains("output") && (*h)["output"].is_array())
-        for (auto& item : (*h)["output"]) collect(item);
-      for (auto* p : parts)
-        if (p->is_object())
-          if (auto st = slot(textAt(*p, "text")); !st) return st.error();
-    }
-    return changed ? doc.dump() : std::string(data);
-  }
-  auto choices = doc.find("choices");
-  if (choices == doc.end() || !choices->is_array()) return std::string(data);
-  last_event_ = std::string(data);
-  for (auto& c : *choices) {
-    if (!c.is_object()) continue;
-    const size_t index = c.value("index", 0);
-    if (index > 64) continue;
-    json* text = nullptr;
-    if (auto d = c.find("delta"); d != c.end() && d->is_object()) text = textAt(*d, "content");
-    if (!text) text = textAt(c, "text");
-    if (!text) continue;
+  auto slot = [&](json* text) -> Status {
+    if (!text) return Status();
     const std::string original = text->get<std::string>();
-    auto& scanner = choice(index);
-    const size_t before = scanner.redactedCount();
-    auto released = scanner.feed(original);
-    if (!released) return released.error();
-    redacted_ += scanner.redactedCount() - before;
-    if (released.value() != original) {
-      *text = std::move(released.value());
-      changed = true;
-    }
+    auto redacted = redactText(original);
+    if (!redacted) return redacted.error();
+    if (redacted.value() != original) *text = std::move(redacted.value()), changed = true;
+    return Status();
+  };
+  if (auto st = slot(textAt(doc, "delta")); !st) return st.error();
+  if (auto st = slot(textAt(doc, "text")); !st) return st.error();
+  for (const char* holder : {"part", "item", "response"}) {
+    auto h = doc.find(holder);
+    if (h == doc.end() || !h->is_object()) continue;
+    if (auto st = slot(textAt(*h, "text")); !st) return st.error();
+    std::vector<json*> parts;
+    auto collect = [&](json& item) {
+      if (item.is_object() && item.contains("content") && item["content"].is_array())
+        for (auto& p : item["content"]) parts.push_back(&p);
+    };
+    collect(*h);
+    if (h->contains("output") && (*h)["output"].is_array())
+      for (auto& item : (*h)["output"]) collect(item);
+    for (auto* p : parts)
+      if (p->is_object())
+        if (auto st = slot(textAt(*p, "text")); !st) return st.error();
   }
   return changed ? doc.dump() : std::string(data);
+}
+
+// Chat and completions chunks, on the hot path of every streamed answer: the delta's text is
+// found and, only when the scan changed it, spliced back; no JSON tree is built.
+Result<std::string> AnswerScan::chunkEvent(std::string_view data) {
+  const std::string_view key = endpoint_ == api::Endpoint::kChatCompletions ? "\"content\"" : "\"text\"";
+  if (last_event_.empty()) last_event_ = std::string(data);  // id, model for a flush event
+  std::string out;
+  size_t copied = 0;
+  for (auto span = findStringValue(data, key, 0); span.key != std::string_view::npos;
+       span = findStringValue(data, key, span.end + 1)) {
+    std::string text;
+    if (span.escaped) {
+      const auto literal = json::parse(data.substr(span.begin - 1, span.end - span.begin + 2), nullptr, false);
+      if (!literal.is_string()) continue;
+      text = literal.get<std::string>();
+    } else {
+      text.assign(data.substr(span.begin, span.end - span.begin));
+    }
+    const size_t index = choiceIndexBefore(data, span.key);
+    if (index > 64) continue;
+    auto& scanner = choice(index);
+    const size_t before = scanner.redactedCount();
+    auto released = scanner.feed(text);
+    if (!released) return released.error();
+    redacted_ += scanner.redactedCount() - before;
+    if (released.value() == text) continue;
+    out.append(data.substr(copied, span.begin - copied));
+    appendJsonEscaped(out, released.value());
+    copied = span.end;
+  }
+  if (copied == 0) return std::string(data);
+  out.append(data.substr(copied));
+  return out;
 }
 
 Result<std::string> AnswerScan::finish() {

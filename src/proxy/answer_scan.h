@@ -48,6 +48,7 @@ class AnswerScan {
 
  private:
   Result<std::string> redactText(std::string_view text);  // block scan of one text slot
+  Result<std::string> chunkEvent(std::string_view data);  // chat / completions stream chunk
   detect::AnswerScanner& choice(size_t index);
 
   std::shared_ptr<const detect::Scanner> scanner_;

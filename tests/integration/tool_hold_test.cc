@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "fake_upstream.h"
@@ -128,6 +129,15 @@ TEST_F(ToolHold, HeldTransferApprovedIsDeliveredUnchanged) {
   ASSERT_EQ(audited["approvals"].size(), 1u);
   EXPECT_EQ(audited["approvals"][0]["outcome"], "approved");
   EXPECT_EQ(queue().record(ap.id)->state, oversight::ApprovalState::kConsumed);
+  // Every step of the approval has its own audit record.
+  std::set<std::string> steps;
+  for (int i = 0; i < 100 && steps.size() < 3; ++i) {
+    steps.clear();
+    for (const auto& rec : gw_->auditRecords())
+      if (rec.value("id", "").find(ap.id) != std::string::npos) steps.insert(rec.value("endpoint", ""));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(steps, (std::set<std::string>{"approval.submitted", "approval.approved", "approval.consumed"}));
 }
 
 TEST_F(ToolHold, HeldTransferDeniedBecomesAnAssistantMessageWithTheReason) {
