@@ -23,6 +23,7 @@
 #include "proxy/forwarder.h"
 #include "proxy/redaction_apply.h"
 #include "proxy/stop_watch.h"
+#include "proxy/stream_edit.h"
 #include "store/key_store.h"
 
 namespace concord::proxy {
@@ -332,18 +333,15 @@ class Exchange {
     if (gw_.stops())
       stop_watch = StopWatch::start(worker_.io.get_executor(), *gw_.stops(), principal_.tenant,
                                     std::string(view_.model), u.name, &conn);
-    std::string labelled;
+    // 8a. scan, restore, label and hold tool calls, event by event (StreamEdit); without any of
+    // them, events pass as they came.
     std::unique_ptr<StreamRestorer> restorer;
     if (vault_) restorer = std::make_unique<StreamRestorer>(*vault_);
-    // Tool calls the policy decides on: from the first tool call delta on, events are held back
-    // until the answer is complete and the policy (or a person) has decided.
-    std::unique_ptr<ToolCallCollector> tools;
+    std::unique_ptr<ToolCallCollector> tools;  // tool calls the policy decides on are held back
     if (upstream_.status < 300 && endpoint_ == Endpoint::kChatCompletions && snapshot_->steps.decide->decidesAnswers())
       tools = std::make_unique<ToolCallCollector>();
-    bool holding = false;
-    std::string held;
-    // 8a. the answer is scanned as it streams (a bounded tail is held back to redact a split match).
-    auto scan = answerScanner();
+    StreamEdit edit(answerScanner(), std::move(restorer), labeller.get(), std::move(tools));
+    std::string edited;
     bool scan_failed = false;
     api::SseSplitter splitter;
     bool saw_done = false, client_gone = false;
@@ -363,80 +361,35 @@ class Exchange {
       if (events.empty()) continue;
       captureStreamEvents(record_, endpoint_, events);  // returns at once unless content is logged
       std::string_view out = events;
-      if (labeller || restorer || tools || scan) {
-        labelled.clear();
-        std::string before, after, restored, rewritten, scanned;
-        for (size_t pos = 0; pos < events.size();) {
+      if (edit.active()) {
+        edited.clear();
+        for (size_t pos = 0; pos < events.size() && !scan_failed;) {
           const auto event = api::nextEvent(events, pos);
-          std::string_view raw = event.raw, data = event.data;
-          if (event.data == "[DONE]" && holding) {
-            // The answer is complete: deliver the held tool calls, or say why they were refused.
-            holding = false;
-            tool_calls_ = tools->calls();
-            if (co_await decideToolCalls()) {
-              // The refusal is what the user gets: labelled and covered by the provenance too.
-              const std::string refusal = refusalEvents(*tools, refusal_);
-                passThrough(refusal, nullptr, labeller.get(), labelled);
-            } else {
-              labelled += held;
-            }
-            held.clear();
-            if (rejection_) rejection_.reset();
-          }
           if (event.data == "[DONE]") {
-            if (scan) {  // the scanner's held-back tail, redacted
-              auto rest = scan->finish();
-              if (rest) passThrough(rest.value(), restorer.get(), labeller.get(), labelled);
-              else if (!answerScanFailsOpen()) scan_failed = true;
-            }
-            if (restorer) labelled += restorer->finish();  // a token held back at the very end
+            if (edit.holding()) co_await releaseToolCalls(edit, edited);  // delivered or refused
+            if (auto st = edit.flushTails(edited); !st && !answerScanFailsOpen()) scan_failed = true;
             if (labeller) {
               const std::string closing = co_await labeller->finish();  // owed labels, provenance
-              labelled += closing;
+              edited += closing;
             }
-          } else if (!event.data.empty()) {
-            if (labeller && labeller->closes(event.data)) {  // a stream without [DONE] ends here
-              const std::string closing = co_await labeller->finish();
-              labelled += closing;
-            }
-            if (scan) {
-              auto clean = scan->event(data);
-              if (!clean) {
-                if (!answerScanFailsOpen()) {
-                  scan_failed = true;
-                  break;
-                }
-                scan.reset();  // fail open: counted, the rest of the answer passes unscanned
-              } else if (clean.value() != data) {
-                scanned = withData(raw, clean.value());
-                raw = scanned;
-                data = std::string_view(scanned).substr(scanned.size() - 2 - clean.value().size(), clean.value().size());
-              }
-            }
-            if (restorer) {
-              const std::string changed = restorer->event(data);
-              if (changed != data) {
-                restored = "data: " + changed + "\n\n";
-                raw = restored;
-                data = std::string_view(restored).substr(6, changed.size());
-              }
-            }
-            if (labeller) {
-              labeller->event(data, before, after);
-              if (labeller->rewrite(data, rewritten)) raw = rewritten;
-            }
-            if (tools && !holding && tools->event(data)) holding = true;
-            else if (holding) tools->event(data);
+            edited += event.raw;
+            continue;
           }
-          std::string& sink = holding ? held : labelled;
-          sink += before;
-          sink += raw;
-          sink += after;
-          before.clear();
-          after.clear();
+          if (labeller && labeller->closes(event.data)) {  // a stream without [DONE] ends here
+            const std::string closing = co_await labeller->finish();
+            edited += closing;
+          }
+          if (auto st = edit.event(event.raw, event.data, edited); !st) {
+            if (!answerScanFailsOpen()) {
+              scan_failed = true;
+              break;
+            }
+            edit.dropScan();  // fail open: counted, the rest of the answer passes unscanned
+            (void)edit.event(event.raw, event.data, edited);
+          }
         }
         if (scan_failed) break;
-        out = labelled;
+        out = edited;
       }
       // Only the tail can hold [DONE]; only a chunk naming "usage" needs a closer look. A
       // /v1/responses stream has no [DONE]: its terminal event says it is complete.
@@ -466,7 +419,7 @@ class Exchange {
     releaseConnection(upstream_);
     if (labeller) record_.labels = labeller->result().rule_ids;
     finishAnswerContent(record_, *snapshot_->steps.detect, input());
-    if (scan) noteAnswerScan(*scan);
+    if (edit.scan()) noteAnswerScan(*edit.scan());
     if (client_gone) {
       record_.error_code = "client_disconnected";
       gw_.metrics().count("concord_client_disconnects_total", "");
@@ -528,38 +481,20 @@ class Exchange {
     if (scan.redacted() > 0) gw_.metrics().count("concord_answer_redactions_total", "", scan.redacted());
   }
 
-  // Events made by Concord (a flushed tail, a refusal) on their way out: restored and labelled
-  // like the upstream's own.
-  static void passThrough(std::string_view events, StreamRestorer* restorer, StreamLabel* labeller, std::string& out) {
-    std::string before, after, restored;
-    for (size_t at = 0; at < events.size();) {
-      const auto event = api::nextEvent(events, at);
-      std::string_view raw = event.raw, data = event.data;
-      if (restorer && !data.empty()) {
-        const std::string changed = restorer->event(data);
-        if (changed != data) {
-          restored = withData(raw, changed);
-          raw = restored;
-          data = std::string_view(restored).substr(restored.size() - 2 - changed.size(), changed.size());
-        }
-      }
-      if (labeller && !data.empty()) labeller->event(data, before, after);
-      out += before;
-      out += raw;
-      out += after;
-      before.clear();
-      after.clear();
+  // The streamed answer is complete and its tool calls were held back: the policy (or a person)
+  // decides; approved, the held events go out, refused, an explanation that Concord labels and
+  // covers with the provenance like the upstream's own text.
+  asio::awaitable<void> releaseToolCalls(StreamEdit& edit, std::string& out) {
+    tool_calls_ = edit.tools()->calls();
+    const bool refused = co_await decideToolCalls();
+    const std::string held = edit.takeHeld();
+    if (refused) {
+      const std::string refusal = refusalEvents(*edit.tools(), refusal_);
+      edit.append(refusal, out);
+    } else {
+      out += held;
     }
-  }
-
-  // `raw` (one complete SSE event) with its data replaced; an `event:` line is kept.
-  static std::string withData(std::string_view raw, std::string_view data) {
-    const size_t at = raw.starts_with("data:") ? 0 : raw.find("\ndata:");
-    std::string out(raw.substr(0, at == std::string_view::npos ? 0 : (at == 0 ? 0 : at + 1)));
-    out += "data: ";
-    out += data;
-    out += "\n\n";
-    return out;
+    rejection_.reset();  // decideToolCalls turned any hold failure into the refusal
   }
 
   asio::awaitable<void> readiness() {
