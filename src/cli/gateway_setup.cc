@@ -87,6 +87,20 @@ Result<std::unique_ptr<GatewaySetup>> GatewaySetup::open(std::shared_ptr<const c
 
 GatewaySetup::~GatewaySetup() { close(); }
 
+void GatewaySetup::auditAdminEvent(std::string_view event, const nlohmann::json& detail) {
+  static std::atomic<uint64_t> counter{0};
+  proxy::ExchangeRecord record;
+  const int64_t now = SystemClock::instance().nowMicros();
+  record.exchange_id = "adm-" + std::to_string(now) + "-" + std::to_string(++counter);
+  record.time_micros = now;
+  record.endpoint = "admin." + std::string(event);
+  record.tenant = detail.value("actor", "");
+  record.verdict = std::string(event);
+  record.model = detail.dump();  // the action's details
+  record.status = 200;
+  gateway_->snapshot()->steps.audit->record(std::move(record), nullptr);
+}
+
 Result<std::shared_ptr<const proxy::Snapshot>> GatewaySetup::build(
     std::shared_ptr<const config::Config> config) {
   auto snapshot = std::make_shared<proxy::Snapshot>();

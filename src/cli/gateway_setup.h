@@ -6,7 +6,10 @@
 
 #include <atomic>
 #include <memory>
+#include <string_view>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "admin/metrics.h"
 #include "common/result.h"
@@ -31,6 +34,10 @@ class GatewaySetup {
   oversight::StopSwitch& stops() { return *stops_; }
   // Validates and compiles `next`; on success swaps it in, else keeps the current snapshot.
   Status reload(std::shared_ptr<const config::Config> next);
+  // An admin action (an approval decided, a stop, a resume) as an audit record of its own:
+  // endpoint "admin.<event>", the actor as tenant, the details (scope, value, reason, approval
+  // id) as JSON. The admin API's on_event.
+  void auditAdminEvent(std::string_view event, const nlohmann::json& detail);
   // Flushes the audit trail; call after the listener has stopped.
   void close();
 

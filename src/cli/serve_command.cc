@@ -46,18 +46,8 @@ std::unique_ptr<admin::AdminApi> makeAdminApi(GatewaySetup& setup, admin::AdminT
   options.audit_dir = config.audit.dir;
   options.audit_pubkeys = {config.data_dir + "/audit-signing.key.pub"};
   auto& gw = setup.gateway();
-  options.on_event = [&gw](std::string_view event, const nlohmann::json& detail) {
-    proxy::ExchangeRecord record;
-    static std::atomic<uint64_t> counter{0};
-    const int64_t now = SystemClock::instance().nowMicros();
-    record.exchange_id = "adm-" + std::to_string(now) + "-" + std::to_string(++counter);
-    record.time_micros = now;
-    record.endpoint = "admin." + std::string(event);
-    record.tenant = detail.value("actor", "");
-    record.verdict = std::string(event);
-    record.model = detail.dump();  // the action's details (scope, value, reason, approval id)
-    record.status = 200;
-    gw.snapshot()->steps.audit->record(std::move(record), nullptr);
+  options.on_event = [&setup](std::string_view event, const nlohmann::json& detail) {
+    setup.auditAdminEvent(event, detail);
   };
   return std::make_unique<admin::AdminApi>(
       setup.approvals(), setup.stops(), tokens, setup.metrics(), setup.keys(),

@@ -3,28 +3,11 @@
 
 #include <algorithm>
 
+#include "common/glob.h"
+
 namespace concord::detect {
 
-bool kindMatchesGlob(std::string_view glob, std::string_view kind) {
-  // Iterative '*' matching with one backtrack point (globs here are short).
-  size_t g = 0, k = 0, star = std::string_view::npos, mark = 0;
-  while (k < kind.size()) {
-    if (g < glob.size() && glob[g] == '*') {
-      star = g++;
-      mark = k;
-    } else if (g < glob.size() && glob[g] == kind[k]) {
-      ++g;
-      ++k;
-    } else if (star != std::string_view::npos) {
-      g = star + 1;
-      k = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.size() && glob[g] == '*') ++g;
-  return g == glob.size();
-}
+bool kindMatchesGlob(std::string_view glob, std::string_view kind) { return globMatch(glob, kind); }
 
 namespace {
 

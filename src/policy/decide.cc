@@ -62,25 +62,6 @@ static bool matchesAny(const std::vector<std::string>& patterns, std::string_vie
   return false;
 }
 
-bool globMatch(std::string_view pat, std::string_view s) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < s.size()) {
-    if (p < pat.size() && pat[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pat.size() && pat[p] == s[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && pat[p] == '*') ++p;
-  return p == pat.size();
-}
 
 static bool valueMatches(const std::string& rule_value, std::string_view v, bool hierarchical) {
   if (rule_value.find('*') != std::string::npos) return globMatch(rule_value, v);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/glob.h"
 #include "common/result.h"
 #include "policy/decision.h"
 #include "policy/diagnostic.h"
@@ -201,6 +202,6 @@ Result<std::shared_ptr<const Program>> loadProgram(const LoadOptions& options,
                                                    std::vector<Diagnostic>* diagnostics = nullptr);
 
 // Glob match with '*' (any run of characters), for finding kinds and string values.
-bool globMatch(std::string_view pattern, std::string_view text);
+using concord::globMatch;
 
 }  // namespace concord::policy

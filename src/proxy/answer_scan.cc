@@ -72,21 +72,23 @@ Result<std::string> AnswerScan::redactText(std::string_view text) {
   return std::move(scanned.value().text);
 }
 
+Status AnswerScan::redactSlot(nlohmann::json* text, bool& changed) {
+  if (!text) return Status();
+  const std::string original = text->get<std::string>();
+  auto redacted = redactText(original);
+  if (!redacted) return redacted.error();
+  if (redacted.value() != original) {
+    *text = std::move(redacted.value());
+    changed = true;
+  }
+  return Status();
+}
+
 Status AnswerScan::scanBody(std::string& body) {
   json doc = json::parse(body, nullptr, false);
   if (!doc.is_object()) return Status();  // not a JSON answer: nothing we can read as text
   bool changed = false;
-  auto slot = [&](json* text) -> Status {
-    if (!text) return Status();
-    const std::string original = text->get<std::string>();
-    auto redacted = redactText(original);
-    if (!redacted) return redacted.error();
-    if (redacted.value() != original) {
-      *text = std::move(redacted.value());
-      changed = true;
-    }
-    return Status();
-  };
+  auto slot = [&](json* text) { return redactSlot(text, changed); };
   if (auto choices = doc.find("choices"); choices != doc.end() && choices->is_array()) {
     for (auto& c : *choices) {
       if (!c.is_object()) continue;
@@ -120,14 +122,7 @@ Result<std::string> AnswerScan::event(std::string_view data) {
   if (!doc.is_object()) return std::string(data);
   // /v1/responses typed events: deltas and the closing events' full texts, each on its own.
   bool changed = false;
-  auto slot = [&](json* text) -> Status {
-    if (!text) return Status();
-    const std::string original = text->get<std::string>();
-    auto redacted = redactText(original);
-    if (!redacted) return redacted.error();
-    if (redacted.value() != original) *text = std::move(redacted.value()), changed = true;
-    return Status();
-  };
+  auto slot = [&](json* text) { return redactSlot(text, changed); };
   if (auto st = slot(textAt(doc, "delta")); !st) return st.error();
   if (auto st = slot(textAt(doc, "text")); !st) return st.error();
   for (const char* holder : {"part", "item", "response"}) {

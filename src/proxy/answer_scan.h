@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "api/endpoint.h"
 #include "common/result.h"
 #include "detect/answer_scanner.h"
@@ -48,6 +50,8 @@ class AnswerScan {
 
  private:
   Result<std::string> redactText(std::string_view text);  // block scan of one text slot
+  // A JSON string slot (null: none) redacted in place; `changed` set when it was.
+  Status redactSlot(nlohmann::json* text, bool& changed);
   Result<std::string> chunkEvent(std::string_view data);  // chat / completions stream chunk
   detect::AnswerScanner& choice(size_t index);
 

@@ -36,6 +36,20 @@ Result<std::shared_ptr<PolicyDecide>> PolicyDecide::create(const config::Config&
   return std::shared_ptr<PolicyDecide>(new PolicyDecide(program.value(), std::move(deployment.value())));
 }
 
+// What the request says of itself and its principal (views into `in`, valid while it is).
+policy::Facts PolicyDecide::requestFacts(const StepInput& in) const {
+  policy::Facts facts;
+  facts.principal = &in.principal;
+  facts.deployment = &deployment_;
+  facts.endpoint = api::endpointName(in.view.endpoint);
+  facts.model = in.view.model;
+  facts.language = in.language;
+  facts.stream = in.view.stream;
+  facts.tools_present = in.view.tools_present;
+  facts.day = static_cast<int32_t>(in.now_micros / 86'400'000'000LL);
+  return facts;
+}
+
 Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>& findings) {
   std::vector<policy::FindingFact> finding_facts;
   finding_facts.reserve(findings.size());
@@ -48,16 +62,8 @@ Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>&
   for (const auto& c : in.candidates)
     routes.push_back({c.upstream->name, c.upstream->region, c.upstream->model_origin});
 
-  policy::Facts facts;
-  facts.principal = &in.principal;
-  facts.deployment = &deployment_;
-  facts.endpoint = api::endpointName(in.view.endpoint);
-  facts.model = in.view.model;
-  facts.language = in.language;
-  facts.stream = in.view.stream;
-  facts.tools_present = in.view.tools_present;
+  policy::Facts facts = requestFacts(in);
   facts.findings = finding_facts;
-  facts.day = static_cast<int32_t>(in.now_micros / 86'400'000'000LL);
   const policy::Decision decision = program_->decide(facts, routes);
 
   Verdict verdict;
@@ -99,16 +105,8 @@ Verdict PolicyDecide::decide(const StepInput& in, const std::vector<FindingRef>&
 
 Verdict PolicyDecide::decideAnswer(const StepInput& in, const std::vector<ToolCall>& calls) {
   const ToolCallFacts tool_facts(calls);
-  policy::Facts facts;
-  facts.principal = &in.principal;
-  facts.deployment = &deployment_;
-  facts.endpoint = api::endpointName(in.view.endpoint);
-  facts.model = in.view.model;
-  facts.language = in.language;
-  facts.stream = in.view.stream;
-  facts.tools_present = in.view.tools_present;
+  policy::Facts facts = requestFacts(in);
   facts.tool_calls = tool_facts.facts();
-  facts.day = static_cast<int32_t>(in.now_micros / 86'400'000'000LL);
   const policy::Decision decision = program_->decideAnswer(facts);
   Verdict verdict;
   for (const auto& r : decision.rules)

@@ -24,6 +24,7 @@ class PolicyDecide final : public DecideStep {
   const std::shared_ptr<const policy::Program>& program() const { return program_; }
 
  private:
+  policy::Facts requestFacts(const StepInput& in) const;
   PolicyDecide(std::shared_ptr<const policy::Program> program, policy::Deployment deployment)
       : program_(std::move(program)), deployment_(std::move(deployment)) {}
 

@@ -140,18 +140,9 @@ void GatewayFixture::startAdmin(const config::Config& cfg) {
   options.audit_dir = cfg.audit.dir;
   options.stream_poll_ms = 20;
   auto& gw = setup_->gateway();
-  options.on_event = [&gw](std::string_view event, const nlohmann::json& detail) {
-    proxy::ExchangeRecord record;
-    static std::atomic<uint64_t> counter{0};
-    const int64_t now = SystemClock::instance().nowMicros();
-    record.exchange_id = "adm-" + std::to_string(now) + "-" + std::to_string(++counter);
-    record.time_micros = now;
-    record.endpoint = "admin." + std::string(event);
-    record.tenant = detail.value("actor", "");
-    record.verdict = std::string(event);
-    record.model = detail.dump();
-    record.status = 200;
-    gw.snapshot()->steps.audit->record(std::move(record), nullptr);
+  auto* setup = setup_.get();
+  options.on_event = [setup](std::string_view event, const nlohmann::json& detail) {
+    setup->auditAdminEvent(event, detail);  // as `concord serve` does
   };
   admin_api_ = std::make_unique<admin::AdminApi>(
       setup_->approvals(), setup_->stops(), *admin_tokens_, setup_->metrics(), setup_->keys(),
