@@ -18,8 +18,12 @@ Status ScannerDetect::detect(const StepInput& in, std::vector<FindingRef>& findi
     found.clear();
     const auto status = scanner_->scan(in.view.segments[i].text, scratch, found);
     if (!status) {
-      if (fail_open_) continue;
-      return status;
+      if (!fail_open_) return status;
+      // Failing open, the segment goes on unscanned; it is marked as such so that the audit's
+      // redacted mode withholds it whole instead of writing values nobody looked for.
+      findings.push_back({std::string(kUnscanned), static_cast<uint32_t>(i), 0,
+                          static_cast<uint32_t>(in.view.segments[i].text.size()), 0.f});
+      continue;
     }
     for (const auto& f : found)
       findings.push_back({std::string(f.kind), static_cast<uint32_t>(i), f.begin, f.end, f.score});

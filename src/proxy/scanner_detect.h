@@ -13,6 +13,9 @@
 
 namespace concord::proxy {
 
+// The finding kind of a segment a failing detector left unscanned (fail open only).
+inline constexpr std::string_view kUnscanned = "detector.unscanned";
+
 class ScannerDetect final : public DetectStep {
  public:
   static Result<std::shared_ptr<ScannerDetect>> create(bool fail_open);

@@ -126,6 +126,17 @@ TEST(AuditContent, FullWritesTheRawText) {
   EXPECT_NE(j["content"]["prompt"].get<std::string>().find(kSecret), std::string::npos);
 }
 
+// A detector that failed open marks the segment it could not scan (ScannerDetect, kind
+// detector.unscanned over the whole segment): the redacted log withholds all of it.
+TEST(AuditContent, RedactedWithholdsASegmentNoDetectorScanned) {
+  Fixture x;
+  FakeDetect detect;
+  auto r = capture("redacted", detect, x);
+  r.findings.push_back({"detector.unscanned", 0, 0, uint32_t(x.texts[0].size()), 0.f});
+  const auto j = written(std::move(r));
+  EXPECT_EQ(j["content"]["prompt"], "[detector.unscanned]\n\nMail [pii.email] now\n\nkey=[secret.aws_key]");
+}
+
 TEST(AuditContent, RedactedWithoutADetectorFallsBackToHash) {
   Fixture x;
   PassThroughDetect none;
