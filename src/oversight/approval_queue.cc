@@ -158,6 +158,10 @@ Status ApprovalQueue::consume(std::string_view id, std::string_view digest) {
     auto stored = store_->load(std::string(id));
     if (!stored) return stored.error();
     record = std::move(stored.value());
+    // Another request's digest never fits, whatever the approval's state.
+    if (record.request.digest != digest)
+      return makeError("oversight.digest_mismatch",
+                       "the request differs from the one approved in " + record.request.id);
     switch (record.state) {
       case ApprovalState::kApproved: break;
       case ApprovalState::kConsumed:
@@ -166,9 +170,6 @@ Status ApprovalQueue::consume(std::string_view id, std::string_view digest) {
         return makeError("oversight.not_approved",
                          "approval " + record.request.id + " is " + std::string(stateName(record.state)));
     }
-    if (record.request.digest != digest)
-      return makeError("oversight.digest_mismatch",
-                       "the request differs from the one approved in " + record.request.id);
     const int64_t now = clock_.nowMicros();
     if (now > std::max(record.request.expires_us, record.resolved_us + options_.consume_grace_us))
       return makeError("oversight.expired", "approval " + record.request.id + " is too old to use");

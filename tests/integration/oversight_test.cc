@@ -333,9 +333,10 @@ TEST_F(Oversight, AnApprovalIsBoundToTheDigestOfItsRequest) {
   ASSERT_EQ(ap_b.digest, oversight::sha256Hex(body_b));
 
   // The listener cannot present a different body for a given approval, so the queue is asked
-  // directly: approval A does not cover body B (and stays usable for A).
-  ASSERT_TRUE(queue().approve(ap_a.id, "admin:test", "fine"));
+  // directly: approval A does not cover body B (asked before A is approved: once it is, the
+  // waiting exchange consumes it at once), and stays usable for A.
   EXPECT_EQ(queue().consume(ap_a.id, ap_b.digest).error().code, "oversight.digest_mismatch");
+  ASSERT_TRUE(queue().approve(ap_a.id, "admin:test", "fine"));
   // The waiting exchange A then consumes it with its own digest and goes through.
   auto ra = a.readResponse(5000);
   ASSERT_TRUE(ra);
@@ -344,7 +345,7 @@ TEST_F(Oversight, AnApprovalIsBoundToTheDigestOfItsRequest) {
   EXPECT_EQ(up_.lastRequest().body, body_a);
   // Used once: neither A's digest nor B's can use it again.
   EXPECT_EQ(queue().consume(ap_a.id, ap_a.digest).error().code, "oversight.already_used");
-  EXPECT_EQ(queue().consume(ap_a.id, ap_b.digest).error().code, "oversight.already_used");
+  EXPECT_EQ(queue().consume(ap_a.id, ap_b.digest).error().code, "oversight.digest_mismatch");
   // B is still waiting for its own decision; approving A did nothing for it.
   EXPECT_EQ(queue().pendingCount(), 1u);
   EXPECT_EQ(queue().consume(ap_b.id, ap_b.digest).error().code, "oversight.not_approved");
