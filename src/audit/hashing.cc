@@ -1,27 +1,7 @@
 #include "audit/hashing.h"
 
-#include <openssl/evp.h>
 
 namespace concord::audit {
-
-Digest sha256(std::string_view data) {
-  // Fetched once: OpenSSL 3's implicit fetch per call takes a global lock.
-  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  Digest d{};
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), d.data(), &len, kSha256, nullptr);
-  return d;
-}
-
-std::string toHex(const uint8_t* data, size_t n) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string s(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    s[2 * i] = kDigits[data[i] >> 4];
-    s[2 * i + 1] = kDigits[data[i] & 15];
-  }
-  return s;
-}
 
 static int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

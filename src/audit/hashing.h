@@ -7,13 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "common/sha256.h"
+
 namespace concord::audit {
 
-using Digest = std::array<uint8_t, 32>;
-
-Digest sha256(std::string_view data);
-std::string toHex(const uint8_t* data, size_t n);
-inline std::string toHex(const Digest& d) { return toHex(d.data(), d.size()); }
+using Digest = Sha256Digest;
+using concord::sha256;  // common/sha256.h
+using concord::toHex;
 // Parses 64 hex chars into a digest; false if malformed.
 bool digestFromHex(std::string_view hex, Digest& out);
 std::string fromHex(std::string_view hex, bool* ok);

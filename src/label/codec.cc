@@ -1,13 +1,13 @@
 #include "label/codec.h"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+
+#include "common/sha256.h"
 
 namespace concord::label {
 namespace {
@@ -62,27 +62,11 @@ std::optional<std::string> base64urlDecode(std::string_view in) {
   return out;
 }
 
-std::string hex(std::string_view bytes) {
-  static const char* k = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char ch : bytes) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    out += k[c >> 4];
-    out += k[c & 15];
-  }
-  return out;
-}
+std::string hex(std::string_view bytes) { return concord::toHex(bytes); }
 
-std::string hex(const Digest& d) {
-  return hex(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
-}
+std::string hex(const Digest& d) { return concord::toHex(d); }
 
-Digest sha256(std::string_view bytes) {
-  Digest d;
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d.data());
-  return d;
-}
+Digest sha256(std::string_view bytes) { return concord::sha256(bytes); }
 
 std::string randomContentId() {
   // RAND_bytes costs ~0.8 µs a call (locking); draw 4 KiB at a time per thread instead.

@@ -1,6 +1,5 @@
 #include "oversight/approval.h"
 
-#include <openssl/evp.h>
 
 namespace concord::oversight {
 
@@ -54,20 +53,6 @@ nlohmann::json toJson(const ApprovalRecord& r) {
           {"approver", r.approver},
           {"reason", r.reason},
           {"resolved_us", r.resolved_us}};
-}
-
-std::string sha256Hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
 }
 
 }  // namespace concord::oversight

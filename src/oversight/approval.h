@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/sha256.h"
+
 namespace concord::oversight {
 
 struct ApprovalRequest {
@@ -51,6 +53,6 @@ struct ApprovalRecord {
 nlohmann::json toJson(const ApprovalRecord& r);
 
 // sha-256 hex (64 lowercase characters) of `bytes`: the digest an approval is bound to.
-std::string sha256Hex(std::string_view bytes);
+using concord::sha256Hex;  // common/sha256.h
 
 }  // namespace concord::oversight
