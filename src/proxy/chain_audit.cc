@@ -1,6 +1,7 @@
 #include "proxy/chain_audit.h"
 
 #include "audit/file_system.h"
+#include "proxy/policy_decide.h"
 
 namespace concord::proxy {
 
@@ -91,11 +92,7 @@ audit::RetentionPolicy retentionFromProgram(const policy::Program& program) {
 
 Result<audit::RetentionPolicy> retentionFromConfig(const config::Config& config) {
   if (config.policy.vocabulary.empty()) return audit::RetentionPolicy{};
-  policy::LoadOptions options;
-  options.vocabulary_path = config.policy.vocabulary;
-  options.pack_paths = config.policy.packs;
-  options.enable_unverified = config.policy.enable_unverified;
-  auto program = policy::loadProgram(options);
+  auto program = loadPolicy(config);
   if (!program) return program.error();
   return retentionFromProgram(*program.value());
 }

@@ -22,12 +22,16 @@ std::string logContent(const policy::Program& program, const policy::Decision& d
 
 }  // namespace
 
-Result<std::shared_ptr<PolicyDecide>> PolicyDecide::create(const config::Config& config) {
+Result<std::shared_ptr<const policy::Program>> loadPolicy(const config::Config& config) {
   policy::LoadOptions options;
   options.vocabulary_path = config.policy.vocabulary;
   options.pack_paths = config.policy.packs;
   options.enable_unverified = config.policy.enable_unverified;
-  auto program = policy::loadProgram(options);
+  return policy::loadProgram(options);
+}
+
+Result<std::shared_ptr<PolicyDecide>> PolicyDecide::create(const config::Config& config) {
+  auto program = loadPolicy(config);
   if (!program) return program.error();
   auto deployment = program.value()->compileDeployment(config.deployment);
   if (!deployment)

@@ -13,6 +13,9 @@
 
 namespace concord::proxy {
 
+// The policy program of a config's `policy` section (vocabulary, packs, unverified rules).
+Result<std::shared_ptr<const policy::Program>> loadPolicy(const config::Config& config);
+
 class PolicyDecide final : public DecideStep {
  public:
   // Loads the packs named by the config and compiles its deployment facts.
