@@ -203,3 +203,25 @@ TEST(ConfigLoader, OneErrorLineOnly) {
 
 }  // namespace
 }  // namespace concord::config
+
+namespace concord::config {
+namespace {
+
+TEST(ConfigLoader, AnswerRedactionDefaultsAndBadValues) {
+  auto c = parseConfig(kMinimal, "t.yaml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c.value()->detect.answer_redact, std::vector<std::string>{"secret.*"});
+  EXPECT_EQ(c.value()->detect.answer_mode, "tag");
+  auto set = parseConfig(std::string(kMinimal) + "detect:\n  answer_redact: [\"pii.*\", \"secret.*\"]\n  answer_mode: mask\n", "t.yaml");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set.value()->detect.answer_redact.size(), 2u);
+  EXPECT_EQ(set.value()->detect.answer_mode, "mask");
+  const std::string mode = errorOf(std::string(kMinimal) + "detect:\n  answer_mode: scramble\n");
+  EXPECT_EQ(mode.rfind("t.yaml:8:16: ", 0), 0u) << mode;
+  EXPECT_NE(mode.find("answer_mode must be tag or mask"), std::string::npos) << mode;
+  const std::string kinds = errorOf(std::string(kMinimal) + "detect:\n  answer_redact: { a: b }\n");
+  EXPECT_NE(kinds.find("'answer_redact' must be a list"), std::string::npos) << kinds;
+}
+
+}  // namespace
+}  // namespace concord::config

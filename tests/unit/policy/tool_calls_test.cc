@@ -1,7 +1,12 @@
 // answer.tool_calls: predicates on the tool calls of an answer (name patterns, numeric and text
 // argument tests), decided only in the answer phase and never at request time.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "policy/pack_tests.h"
 #include "policy/program.h"
 #include "policy/yaml_source.h"
 #include "test_util.h"
@@ -137,6 +142,33 @@ rules:
     ASSERT_FALSE(r.ok()) << when;
     EXPECT_EQ(r.error().code, "policy.type_mismatch") << when;
   }
+}
+
+// Pack tests give tool calls as a list of { name, arguments }; anything else is a failed case
+// with a clear reason, and the other cases still run.
+TEST_F(ToolCallsTest, PackTestsTakeToolCallsAndRefuseMalformedOnes) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("concord-toolcalls-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "t.yaml") << R"YAML(tests:
+  - name: held
+    as_of: 2026-12-01
+    facts: { answer.tool_calls: [{ name: transfer_x, arguments: { amount: 5000 } }] }
+    expect: { action: hold, rules: [PAY-HOLD] }
+  - name: not a list
+    facts: { answer.tool_calls: 5 }
+    expect: { action: allow }
+  - name: no name
+    facts: { answer.tool_calls: [{ arguments: { amount: 1 } }] }
+    expect: { action: allow }
+)YAML";
+  const PackTestReport rep = runPackTests(*program_, {dir.string()});
+  EXPECT_EQ(rep.passed, 1);
+  EXPECT_EQ(rep.failed, 2);
+  const std::string text = renderPackTestReport(rep, false);
+  EXPECT_NE(text.find("answer.tool_calls must be a list"), std::string::npos) << text;
+  EXPECT_NE(text.find("answer.tool_calls items need { name, arguments }"), std::string::npos) << text;
+  fs::remove_all(dir);
 }
 
 }  // namespace
